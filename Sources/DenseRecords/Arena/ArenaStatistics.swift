@@ -1,0 +1,79 @@
+import CDenseRecords
+
+/// Allocator-measured figures for one arena, read from jemalloc's per-arena statistics.
+///
+/// The byte figures come from `stats.arenas.<i>` after an `epoch` write, so
+/// they count the arena's chunks exactly as jemalloc sees them. The chunk
+/// table (one pointer per 2 MiB chunk) lives in the default arena and is not
+/// included.
+public struct ArenaStatistics: Hashable, Sendable, CustomStringConvertible {
+    /// Records stored.
+    public var recordCount: Int
+    /// Records that fit without allocating again.
+    public var capacity: Int
+    /// Chunk allocations held.
+    public var chunkCount: Int
+    /// Bytes jemalloc has handed out to this arena's chunks (`small.allocated + large.allocated`).
+    public var allocatedBytes: Int
+    /// Bytes in pages jemalloc considers in use by the arena (`pactive` × page size).
+    public var activeBytes: Int
+    /// Bytes of the arena's pages that are resident (`resident`), including jemalloc's metadata.
+    public var residentBytes: Int
+    /// Bytes the arena has mapped (`mapped`).
+    public var mappedBytes: Int
+    /// Times a short last chunk could not grow in place and its records were moved.
+    ///
+    /// Expected to stay 0: each chunk's 2 MiB-aligned slot keeps room to grow.
+    public var relocatedChunks: Int
+
+    /// Allocated bytes per stored record, or `nil` when the arena is empty.
+    public var allocatedBytesPerRecord: Double? {
+        recordCount == 0 ? nil : Double(allocatedBytes) / Double(recordCount)
+    }
+
+    /// Resident bytes per stored record, or `nil` when the arena is empty.
+    public var residentBytesPerRecord: Double? {
+        recordCount == 0 ? nil : Double(residentBytes) / Double(recordCount)
+    }
+
+    /// A one-line summary in bytes and bytes per record.
+    public var description: String {
+        let perRecord = allocatedBytesPerRecord.map { String(format2: $0) } ?? "-"
+        return "\(recordCount) records in \(chunkCount) chunks: allocated \(allocatedBytes) B (\(perRecord) B/record), "
+            + "active \(activeBytes) B, resident \(residentBytes) B, mapped \(mappedBytes) B"
+    }
+}
+
+/// Process-wide figures from jemalloc, which is the process's `malloc` once DenseRecords is linked.
+public struct AllocatorStatistics: Hashable, Sendable {
+    /// Bytes allocated by the application (`stats.allocated`).
+    public var allocatedBytes: Int
+    /// Bytes in active pages (`stats.active`).
+    public var activeBytes: Int
+    /// Bytes in resident pages, metadata included (`stats.resident`).
+    public var residentBytes: Int
+    /// Bytes mapped (`stats.mapped`).
+    public var mappedBytes: Int
+
+    /// Flushes the calling thread's cache, refreshes jemalloc's statistics and reads them.
+    ///
+    /// Other threads' caches are not flushed; measure from a quiet process for exact deltas.
+    /// - Returns: The figures, or `nil` if jemalloc was built without statistics.
+    public static func current() -> AllocatorStatistics? {
+        var stats = dr_allocator_stats_t()
+        guard dr_allocator_stats_read(&stats) == 0 else { return nil }
+        return AllocatorStatistics(
+            allocatedBytes: Int(stats.allocated), activeBytes: Int(stats.active),
+            residentBytes: Int(stats.resident), mappedBytes: Int(stats.mapped))
+    }
+}
+
+extension String {
+    /// Formats with two decimals without Foundation's locale-dependent formatter.
+    init(format2 value: Double) {
+        let scaled = (value * 100).rounded()
+        let whole = Int(scaled / 100)
+        let cents = Int(abs(scaled).truncatingRemainder(dividingBy: 100))
+        self = "\(whole).\(cents < 10 ? "0" : "")\(cents)"
+    }
+}
