@@ -128,3 +128,9 @@ int dr_allocator_stats_read(dr_allocator_stats_t *stats_out) {
     if ((status = dr_read_size("stats.resident", &stats_out->resident)) != 0) return status;
     return dr_read_size("stats.mapped", &stats_out->mapped);
 }
+
+const char *dr_allocator_version(void) {
+    const char *version = "";
+    size_t length = sizeof version;
+    return mallctl("version", &version, &length, NULL, 0) == 0 ? version : "";
+}

@@ -166,6 +166,9 @@ typedef struct dr_allocator_stats {
  * process-wide `stats.allocated`, `.active`, `.resident` and `.mapped`. */
 int dr_allocator_stats_read(dr_allocator_stats_t *stats_out);
 
+/* The linked jemalloc's version string (`version`), or "" if unreadable. */
+const char *dr_allocator_version(void);
+
 /* ---------------------------------------------------------------------------
  * Fault injection (debug builds only)
  * ------------------------------------------------------------------------- */

@@ -55,6 +55,9 @@ public struct AllocatorStatistics: Hashable, Sendable {
     /// Bytes mapped (`stats.mapped`).
     public var mappedBytes: Int
 
+    /// The linked jemalloc's version string, for example `5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c`.
+    public static var allocatorVersion: String { String(cString: dr_allocator_version()) }
+
     /// Flushes the calling thread's cache, refreshes jemalloc's statistics and reads them.
     ///
     /// Other threads' caches are not flushed; measure from a quiet process for exact deltas.
