@@ -125,19 +125,29 @@ struct ChunkStorage {
         refreshWriteWindow()
     }
 
+    /// Adds a chunk sized for `records` records.
+    ///
+    /// Every chunk is first allocated at the full 2 MiB (2 MiB-aligned) and
+    /// then shrunk in place to the size class that fits. jemalloc pads each
+    /// large extent by a page (cache-oblivious placement) and will not merge
+    /// free space across its mapping boundaries, so a chunk allocated small
+    /// may find its neighbour taken; one allocated full owns its whole slot,
+    /// and later in-place growth only takes back the space it gave up.
     private mutating func appendChunk(records: Int, in arena: JemallocArena) throws(RecordArenaError) {
         let bytes = ChunkGeometry.sizeClass(forRecords: records)
         try checkLimit(adding: bytes)
-        guard let raw = arena.allocateChunk(bytes: bytes) else { throw .outOfMemory(requestedBytes: bytes) }
-        if bytes == ChunkGeometry.chunkBytes {
+        let full = ChunkGeometry.chunkBytes
+        guard let raw = arena.allocateChunk(bytes: full) else { throw .outOfMemory(requestedBytes: bytes) }
+        let held = bytes < full ? arena.resizeChunkInPlace(raw, bytes: bytes) : full
+        if held == full {
             // Advice only; a kernel without THP leaves 4 KiB pages, which is correct, just slower to fault.
-            _ = dr_advise_huge_pages(raw, bytes)
+            _ = dr_advise_huge_pages(raw, full)
         }
         if chunkCount == tableCapacity { growTable() }
-        chunks.unsafelyUnwrapped[chunkCount] = raw.bindMemory(to: sensor_record_t.self, capacity: bytes / ChunkGeometry.recordSize)
+        chunks.unsafelyUnwrapped[chunkCount] = raw.bindMemory(to: sensor_record_t.self, capacity: held / ChunkGeometry.recordSize)
         chunkCount += 1
-        lastChunkBytes = bytes
-        allocatedBytes += bytes
+        lastChunkBytes = held
+        allocatedBytes += held
     }
 
     private mutating func growLastChunk(toRecords records: Int, in arena: JemallocArena) throws(RecordArenaError) {
@@ -151,9 +161,9 @@ struct ChunkStorage {
             lastChunkBytes = resized
             return
         }
-        // jemalloc could not extend in place: the chunk's 2 MiB-aligned slot is
-        // reserved for it, so this has not been observed, but if it happens the
-        // last chunk's records move once. `relocatedChunks` counts it.
+        // jemalloc could not extend in place. The space is the chunk's own
+        // (see appendChunk), so this has not been observed; if it happens the
+        // last chunk's records move once, and `relocatedChunks` counts it.
         guard let raw = arena.allocateChunk(bytes: bytes) else { throw .outOfMemory(requestedBytes: bytes) }
         let moved = raw.bindMemory(to: sensor_record_t.self, capacity: bytes / ChunkGeometry.recordSize)
         let stored = chunkRecordCount(chunkCount - 1)
@@ -218,8 +228,8 @@ struct ChunkStorage {
         precondition(count >= 0 && count <= capacity, "count \(count) outside 0...\(capacity)")
         precondition(chunkCount <= tableCapacity)
         precondition(lastChunkBytes <= ChunkGeometry.chunkBytes)
-        if let cursor, let writeEnd {
-            precondition(cursor == pointer(atSlot: count) && cursor <= writeEnd)
+        if let cursor, let writeEnd, cursor != writeEnd {
+            precondition(cursor == pointer(atSlot: count) && cursor < writeEnd, "write cursor is not at slot \(count)")
         }
         #endif
     }

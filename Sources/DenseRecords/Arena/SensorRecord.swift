@@ -99,14 +99,12 @@ public struct SensorRecord: Hashable, Sendable, CustomStringConvertible {
         hasher.combine(raw.unit)
     }
 
-    /// `sensor 7 @ 1700000000.000000000 = 21.5 celsius`.
+    /// `sensor 7 @ 1700000000.000000000 = 21.5 celsius`: seconds since the epoch, to the nanosecond.
     public var description: String {
-        let seconds = raw.timestamp_ns / 1_000_000_000
-        var nanos = raw.timestamp_ns % 1_000_000_000
-        var whole = seconds
-        if nanos < 0 { nanos += 1_000_000_000; whole -= 1 }
-        let fraction = String(nanos)
+        let magnitude = raw.timestamp_ns.magnitude
+        let fraction = String(magnitude % 1_000_000_000)
         let padded = String(repeating: "0", count: 9 - fraction.count) + fraction
-        return "sensor \(raw.sensor_id) @ \(whole).\(padded) = \(raw.value) \(unit)"
+        let sign = raw.timestamp_ns < 0 ? "-" : ""
+        return "sensor \(raw.sensor_id) @ \(sign)\(magnitude / 1_000_000_000).\(padded) = \(raw.value) \(unit)"
     }
 }

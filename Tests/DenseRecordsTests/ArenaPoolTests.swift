@@ -1,0 +1,45 @@
+import CDenseRecords
+import DenseRecords
+import Testing
+
+@Suite("Arena pool and process memory")
+struct ArenaPoolTests {
+    @Test("10,000 create/fill/drop cycles keep process RSS flat (within 2 MiB)")
+    func createFillDropIsFlat() throws {
+        func cycle(_ n: Int) throws {
+            let arena = RecordArena()
+            for i in 0..<n { try arena.append(record(i)) }
+            #expect(arena.count == n)
+        }
+        // Warm up: the pool, jemalloc's metadata and the first pages.
+        for _ in 0..<200 { try cycle(5_000) }
+        let before = residentBytes()
+        for _ in 0..<10_000 { try cycle(5_000) }
+        let after = residentBytes()
+        #expect(after - before <= 2 << 20, "RSS grew by \(after - before) bytes")
+    }
+
+    @Test("jemalloc is the process-wide malloc")
+    func jemallocIsMalloc() throws {
+        let before = try #require(AllocatorStatistics.current())
+        let held = [UInt8](repeating: 1, count: 8 << 20)
+        let during = try #require(AllocatorStatistics.current())
+        #expect(during.allocatedBytes - before.allocatedBytes >= 8 << 20)
+        #expect(held.count == 8 << 20)
+        #expect(AllocatorStatistics.allocatorVersion.hasPrefix("5."))
+    }
+
+    @Test("Unit codes agree between C and Swift, and unknown codes survive")
+    func unitCodes() {
+        #expect(SensorUnit.celsius.rawValue == UInt8(DR_UNIT_CELSIUS.rawValue))
+        #expect(SensorUnit.count.rawValue == UInt8(DR_UNIT_COUNT.rawValue))
+        #expect(SensorUnit.allKnown.count == Int(DR_UNIT_END.rawValue))
+        #expect(SensorUnit.allKnown.allSatisfy { $0.isKnown })
+        #expect(SensorUnit.allKnown.allSatisfy { SensorUnit(name: $0.name) == $0 })
+        let odd = SensorUnit(rawValue: 200)
+        #expect(!odd.isKnown && odd.name == "code-200")
+        var r = record(1)
+        r.unit = odd
+        #expect(r.raw.unit == 200 && r.unit == odd)
+    }
+}
