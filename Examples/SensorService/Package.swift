@@ -1,0 +1,21 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// A small service that depends on DenseRecords by path, as another package would by URL.
+let package = Package(
+    name: "SensorService",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sensor-service", targets: ["SensorService"])
+    ],
+    dependencies: [
+        .package(name: "DenseRecords", path: "../..")
+    ],
+    targets: [
+        .executableTarget(
+            name: "SensorService",
+            dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
