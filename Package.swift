@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "DenseRecords", targets: ["DenseRecords"]),
         .executable(name: "memory-report", targets: ["MemoryReport"]),
+        .executable(name: "dense-records", targets: ["DenseRecordsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -35,6 +36,13 @@ let package = Package(
             dependencies: [
                 "DenseRecords",
                 "CDenseRecords",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "DenseRecordsCLI",
+            dependencies: [
+                "DenseRecords",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
