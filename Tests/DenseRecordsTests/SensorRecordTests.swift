@@ -34,3 +34,20 @@ struct SensorRecordTests {
         #expect(record(0).description.hasPrefix("sensor 0 @ 1700000000.000000000 = -17.0"))
     }
 }
+
+@Suite("SensorRecord preconditions")
+struct SensorRecordPreconditionTests {
+    @Test("A date outside the Int64 nanosecond range traps")
+    func dateOutOfRangeTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = SensorRecord(sensorID: 1, date: Date(timeIntervalSince1970: 1e12), value: 0, unit: .count)
+        }
+    }
+
+    @Test("Concurrent ingest with no producers traps")
+    func zeroProducersTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = try? await RecordArena.ingestConcurrently(producers: 0) { _, _ in }
+        }
+    }
+}

@@ -30,3 +30,20 @@ func residentBytes() -> Int {
     guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
+
+/// Prints a verdict and `message` to standard error and ends the process with status 0.
+///
+/// For measurements that need a process of their own: the exit test's parent
+/// reads the verdict back with ``measuredVerdict(_:)`` and shows the figures
+/// whether the bound held or not.
+func reportAndExit(_ passed: Bool, _ message: String) -> Never {
+    FileHandle.standardError.write(Data("verdict: \(passed ? "pass" : "fail"); \(message)\n".utf8))
+    exit(EXIT_SUCCESS)
+}
+
+/// The child's report line, and whether it says the bound held.
+func measuredVerdict(_ standardError: [UInt8]) -> (passed: Bool, report: String) {
+    let text = String(decoding: standardError, as: UTF8.self)
+    let line = text.split(separator: "\n").last(where: { $0.hasPrefix("verdict: ") }).map(String.init) ?? text
+    return (line.hasPrefix("verdict: pass;"), line)
+}
