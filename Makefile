@@ -6,8 +6,15 @@ SWIFT       ?= swift
 STRICT      := -Xswiftc -warnings-as-errors
 REPORT_DIR  ?= reports
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The sanitizers' C++ runtimes (new/delete interceptors). swiftc links only the C
+# runtimes, and Debian's jemalloc defines operator new/delete: without these,
+# operator new would come from jemalloc and libstdc++'s sized delete would reach
+# the sanitizer's free.
+CLANG_RT    := $(shell dirname $$(ls $$(dirname $$(readlink -f $$(command -v swift)))/../lib/clang/*/lib/linux/libclang_rt.asan_cxx-x86_64.a 2>/dev/null | head -n 1) 2>/dev/null)
+sanitizer_cxx = -Xlinker --whole-archive -Xlinker $(CLANG_RT)/libclang_rt.$(1)_cxx-x86_64.a -Xlinker --no-whole-archive
+export LSAN_OPTIONS = suppressions=$(CURDIR)/Tests/lsan-suppressions.txt
 
-.PHONY: all deps build report report-quick test test-debug test-release test-asan test-tsan \
+.PHONY: all deps build report report-quick test test-debug test-release test-asan test-tsan soak \
         example bench bench-check docs clean
 
 all: build
@@ -46,11 +53,17 @@ test-debug:
 test-release:
 	$(SWIFT) test -c release --scratch-path .build-release $(STRICT)
 
+## AddressSanitizer for Swift and C, with UndefinedBehaviorSanitizer on the C target.
 test-asan:
-	$(SWIFT) test --scratch-path .build-asan --sanitize=address $(STRICT)
+	$(SWIFT) test --scratch-path .build-asan --sanitize=address $(STRICT) \
+	  -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined $(call sanitizer_cxx,asan)
 
 test-tsan:
-	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread $(STRICT)
+	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread $(STRICT) $(call sanitizer_cxx,tsan)
+
+## The long soak: 60 s of ingest/removeAll/refill cycles with RSS sampled (CI runs 5 s).
+soak: deps
+	DENSE_RECORDS_SOAK_SECONDS=60 $(SWIFT) test -c release --scratch-path .build-release $(STRICT) --filter SoakTests
 
 ## Build and run the example consumer, which depends on DenseRecords by path.
 example: deps

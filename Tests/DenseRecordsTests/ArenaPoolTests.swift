@@ -8,7 +8,8 @@ struct ArenaPoolTests {
     // other suites in parallel, and their allocations would move this one's
     // figures. So the measurement runs in a child process (an exit test), which
     // prints its figures and its verdict for this test to check.
-    @Test("10,000 create/fill/drop cycles keep process RSS flat (within 2 MiB)")
+    @Test("10,000 create/fill/drop cycles keep process RSS flat (within 2 MiB)",
+          .disabled(if: sanitizerActive, "a sanitizer owns malloc and RSS in this process"))
     func createFillDropIsFlat() async throws {
         let result = try await #require(processExitsWith: .success, observing: [\.standardErrorContent]) {
             func cycle(_ n: Int) throws {
@@ -26,7 +27,8 @@ struct ArenaPoolTests {
         #expect(passed, "\(report)")
     }
 
-    @Test("jemalloc is the process-wide malloc")
+    @Test("jemalloc is the process-wide malloc",
+          .disabled(if: sanitizerActive, "a sanitizer owns malloc and RSS in this process"))
     func jemallocIsMalloc() throws {
         let before = try #require(AllocatorStatistics.current())
         let held = [UInt8](repeating: 1, count: 8 << 20)

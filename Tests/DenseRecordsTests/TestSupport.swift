@@ -47,3 +47,12 @@ func measuredVerdict(_ standardError: [UInt8]) -> (passed: Bool, report: String)
     let line = text.split(separator: "\n").last(where: { $0.hasPrefix("verdict: ") }).map(String.init) ?? text
     return (line.hasPrefix("verdict: pass;"), line)
 }
+
+/// Whether this process runs under AddressSanitizer or ThreadSanitizer.
+///
+/// Both replace `malloc` with their own allocator and add shadow memory, so
+/// tests that measure jemalloc's process-wide figures or the process's RSS are
+/// meaningless under them and are skipped; every other test still runs.
+let sanitizerActive: Bool = ["__asan_init", "__tsan_init"].contains { (symbol: String) in
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), symbol) != nil
+}
