@@ -1,0 +1,39 @@
+import CDenseRecords
+import DenseRecords
+
+/// `record-arena` and `record-arena-bulk`: a ``RecordArena``.
+final class RecordArenaStructure: MeasuredStructure {
+    private let arena = RecordArena()
+    private let bulk: Bool
+
+    /// - Parameter bulk: Ingest with one `append(contentsOf:)` instead of one `append(raw:)` per record.
+    init(bulk: Bool) { self.bulk = bulk }
+
+    func ingest(_ source: UnsafeBufferPointer<sensor_record_t>) throws {
+        if bulk {
+            try arena.append(contentsOf: source)
+        } else {
+            for record in source { try arena.append(raw: record) }
+        }
+    }
+
+    /// The arena's chunk scan, `sumOfValues()`: its documented scan path.
+    func sumOfValues() -> Double { arena.sumOfValues() }
+
+    func sumOfValuesByIteration() -> Double? {
+        var sum = 0.0
+        for record in arena { sum += record.value }
+        return sum
+    }
+
+    func sumOfValues(at indices: [Int]) -> Double {
+        var sum = 0.0
+        for index in indices { sum += arena[index].value }
+        return sum
+    }
+
+    var arenaStatistics: ArenaStatistics? { arena.statistics }
+
+    /// `removeAll()`: one jemalloc `reset` plus `purge` of the arena.
+    func release() { arena.removeAll() }
+}

@@ -1,0 +1,143 @@
+import CDenseRecords
+import DenseRecords
+import Foundation
+
+/// Errors a measurement child reports instead of a measurement.
+enum CaseError: Error, CustomStringConvertible {
+    /// The representation is measured elsewhere (the Python rows).
+    case notMeasuredHere(String)
+    /// jemalloc was built without statistics, or `/proc` is unreadable.
+    case statisticsUnavailable(String)
+
+    var description: String {
+        switch self {
+        case .notMeasuredHere(let id): "\(id) is not measured by this executable"
+        case .statisticsUnavailable(let what): "cannot read \(what)"
+        }
+    }
+}
+
+/// Keeps a value observable so the optimiser cannot drop the work that made it.
+@inline(never) @_optimize(none)
+func blackHole(_ value: Double) {}
+
+/// Runs one case inside a fresh child process and measures it.
+enum CaseRunner {
+    /// Scan passes for `records` records: enough passes to read about a million
+    /// records, at most 100, at least 1, so that small sizes are not timer noise.
+    static func scanPasses(records: Int) -> Int { max(1, min(100, 1_000_000 / max(records, 1))) }
+
+    /// Builds the source records and the random indices, fills the structure
+    /// and measures it. The source and the indices exist before the baseline
+    /// is read, so they count in neither the allocated delta nor the ingest time.
+    ///
+    /// - Parameters:
+    ///   - representation: A Swift representation.
+    ///   - records: Records to store; at least 1.
+    ///   - randomReads: Random reads to time.
+    /// - Returns: The measurement.
+    /// - Throws: ``CaseError`` or the structure's own error.
+    static func run(_ representation: Representation, records: Int, randomReads: Int) throws -> CaseMeasurement {
+        guard let structure = representation.makeStructure() else {
+            throw CaseError.notMeasuredHere(representation.rawValue)
+        }
+        let source = RecordSource.records(count: records)
+        let indices = RecordSource.randomIndices(count: randomReads, recordCount: records)
+        let passes = scanPasses(records: records)
+        let clock = ContinuousClock()
+
+        ProcessMemory.purgeAllocator()
+        guard let allocatedBefore = AllocatorStatistics.current() else {
+            throw CaseError.statisticsUnavailable("jemalloc stats.allocated")
+        }
+        guard let residentBefore = ProcessMemory.residentBytes() else {
+            throw CaseError.statisticsUnavailable("/proc/self/statm")
+        }
+        let hugePagesBefore = ProcessMemory.hugePageBytes()
+        let peakWasReset = ProcessMemory.resetPeakResident()
+
+        let ingestStart = clock.now
+        try source.withUnsafeBufferPointer { try structure.ingest($0) }
+        let ingest = clock.now - ingestStart
+
+        let peakResident = peakWasReset ? ProcessMemory.peakResidentBytes() : nil
+        guard let allocatedAfter = AllocatorStatistics.current() else {
+            throw CaseError.statisticsUnavailable("jemalloc stats.allocated")
+        }
+        let residentBeforePurge = ProcessMemory.residentBytes()
+        let hugePagesAfter = ProcessMemory.hugePageBytes()
+        ProcessMemory.purgeAllocator()
+        let residentAfter = ProcessMemory.residentBytes() ?? residentBefore
+
+        var scanChecksum = 0.0
+        var scanTotal = 0.0
+        let scanStart = clock.now
+        for pass in 0..<passes {
+            let sum = structure.sumOfValues()
+            if pass == 0 { scanChecksum = sum }
+            scanTotal += sum
+            blackHole(scanTotal)
+        }
+        let scan = clock.now - scanStart
+
+        var iterationScan: Duration?
+        if structure.sumOfValuesByIteration() != nil {
+            let start = clock.now
+            for _ in 0..<passes {
+                scanTotal += structure.sumOfValuesByIteration() ?? 0
+                blackHole(scanTotal)
+            }
+            iterationScan = clock.now - start
+        }
+
+        let randomStart = clock.now
+        let randomChecksum = structure.sumOfValues(at: indices)
+        let random = clock.now - randomStart
+        blackHole(randomChecksum)
+
+        let arena = structure.arenaStatistics
+
+        let releaseStart = clock.now
+        structure.release()
+        let release = clock.now - releaseStart
+        let residentAfterRelease = ProcessMemory.residentBytes().map { $0 - residentBefore }
+        // Swift may end a value's lifetime at its last use; the source and the
+        // indices must stay allocated until every figure is read, or their
+        // release would show up as negative allocated bytes.
+        withExtendedLifetime(source) {}
+        withExtendedLifetime(indices) {}
+
+        return CaseMeasurement(
+            representation: representation.rawValue,
+            records: records,
+            allocatorSource: "jemalloc stats.allocated",
+            allocatedBytes: allocatedAfter.allocatedBytes - allocatedBefore.allocatedBytes,
+            residentBytes: residentAfter - residentBefore,
+            residentBeforePurgeBytes: residentBeforePurge.map { $0 - residentBefore },
+            peakResidentBytes: peakResident.map { $0 - residentBefore },
+            hugePageBytes: hugePagesAfter.flatMap { after in hugePagesBefore.map { after - $0 } },
+            ingestNanoseconds: ingest.nanoseconds,
+            scanNanoseconds: scan.nanoseconds,
+            scanPasses: passes,
+            iterationScanNanoseconds: iterationScan?.nanoseconds,
+            randomReads: indices.count,
+            randomReadNanoseconds: random.nanoseconds,
+            releaseNanoseconds: release.nanoseconds,
+            residentAfterReleaseBytes: residentAfterRelease,
+            scanChecksum: scanChecksum,
+            randomReadChecksum: randomChecksum,
+            arenaAllocatedBytes: arena?.allocatedBytes,
+            arenaResidentBytes: arena?.residentBytes,
+            arenaChunks: arena?.chunkCount,
+            relocatedChunks: arena?.relocatedChunks,
+            runtime: "swift")
+    }
+}
+
+extension Duration {
+    /// The duration in nanoseconds, as a `Double`.
+    var nanoseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+    }
+}

@@ -1,0 +1,62 @@
+import CDenseRecords
+import Foundation
+
+/// The calling process's memory as Linux reports it in `/proc/self`.
+enum ProcessMemory {
+    /// The page size, for converting `statm` pages to bytes.
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Resident bytes now: the second field of `/proc/self/statm` times the page size.
+    ///
+    /// - Returns: The bytes, or `nil` when `/proc` is unreadable.
+    static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count >= 2, let pages = Int(fields[1]) else { return nil }
+        return pages * pageSize
+    }
+
+    /// The resident high-water mark, `VmHWM` in `/proc/self/status`, in bytes.
+    ///
+    /// - Returns: The bytes, or `nil` when `/proc` is unreadable.
+    static func peakResidentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.dropFirst("VmHWM:".count).filter(\.isNumber)
+            return Int(digits).map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    /// Anonymous memory backed by transparent huge pages, `AnonHugePages` in `/proc/self/smaps_rollup`, in bytes.
+    ///
+    /// - Returns: The bytes, or `nil` when the kernel does not provide `smaps_rollup`.
+    static func hugePageBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/smaps_rollup", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("AnonHugePages:") {
+            return Int(line.filter(\.isNumber)).map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    /// Resets the resident high-water mark to the current resident size by
+    /// writing `5` to `/proc/self/clear_refs` (Linux 4.0 and later).
+    ///
+    /// - Returns: Whether the kernel accepted the write.
+    static func resetPeakResident() -> Bool {
+        let descriptor = open("/proc/self/clear_refs", O_WRONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return write(descriptor, "5", 1) == 1
+    }
+
+    /// Asks jemalloc to return every arena's unused dirty pages to the OS
+    /// (`arena.<MALLCTL_ARENAS_ALL>.purge`), so that the resident size shows
+    /// what live allocations hold rather than what freed ones left behind.
+    ///
+    /// - Returns: Whether jemalloc accepted the request.
+    @discardableResult
+    static func purgeAllocator() -> Bool {
+        mallctl("arena.\(MALLCTL_ARENAS_ALL).purge", nil, nil, nil, 0) == 0
+    }
+}
