@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validates reports/memory-report.json against scripts/memory-report.schema.json.
 
-Usage: python3 scripts/validate_memory_report.py [REPORT] [--schema SCHEMA]
+Usage: python3 scripts/validate_report.py [REPORT] [--schema SCHEMA]
 Needs the `jsonschema` package (pip install jsonschema). Exits 1 when the report
 does not match, or when its checksums show that the rows stored different records.
 """
