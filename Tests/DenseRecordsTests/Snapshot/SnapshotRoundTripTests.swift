@@ -11,6 +11,7 @@ struct SnapshotRoundTripTests {
           arguments: [0, 1, perChunk - 1, perChunk, perChunk + 1, 2 * perChunk + 7])
     func chunkBoundaries(count: Int) throws {
         let folder = try ScratchFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.file("boundary.drsnap")
         let arena = try makeArena(count)
         let header = try arena.writeSnapshot(to: path, options: .init(creationTimeNanoseconds: 42))
@@ -37,6 +38,7 @@ struct SnapshotRoundTripTests {
           arguments: [0, 1, 999, 1000, 1001, 2000, 2999, 3001])
     func blockBoundaries(count: Int) throws {
         let folder = try ScratchFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.file("blocks.drsnap")
         let arena = try makeArena(count)
         let header = try arena.writeSnapshot(to: path, options: .init(recordsPerBlock: 1000))
@@ -55,6 +57,7 @@ struct SnapshotRoundTripTests {
     @Test("Blocks that straddle arena chunks are cut and checksummed across them")
     func blocksAcrossChunks() throws {
         let folder = try ScratchFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.file("straddle.drsnap")
         let count = Self.perChunk + 5_000
         let arena = try makeArena(count)
@@ -69,6 +72,7 @@ struct SnapshotRoundTripTests {
     @Test("A mapped snapshot is itself a source for a new snapshot")
     func saveFromMappedView() throws {
         let folder = try ScratchFolder()
+        defer { withExtendedLifetime(folder) {} }
         let first = folder.file("first.drsnap"), second = folder.file("second.drsnap")
         try makeArena(5_000).writeSnapshot(to: first, options: .init(recordsPerBlock: 333, creationTimeNanoseconds: 1))
         let mapped = try MappedSnapshot(contentsOf: first)
@@ -79,6 +83,7 @@ struct SnapshotRoundTripTests {
     @Test("Saving over an existing snapshot replaces it, and an open view keeps the old records")
     func replaceWhileMapped() throws {
         let folder = try ScratchFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.file("replace.drsnap")
         try makeArena(100).writeSnapshot(to: path)
         let old = try MappedSnapshot(contentsOf: path)
@@ -92,6 +97,7 @@ struct SnapshotRoundTripTests {
     @Test("SealedRecords save like arenas")
     func sealedSource() throws {
         let folder = try ScratchFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.file("sealed.drsnap")
         let sealed = try makeArena(12_345).seal()
         try sealed.writeSnapshot(to: path)
