@@ -116,7 +116,6 @@ extension Report {
         svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#333333")
         let targetY = yPosition(1.05)
         svg.line(x1: left, y1: targetY, x2: left + plotWidth, y2: targetY, stroke: "#c00000", dash: "6 4")
-        svg.text("foundation target 1.05", x: left + plotWidth - 4, y: targetY - 5, size: 11, anchor: "end", fill: "#c00000")
 
         for (index, (representation, points)) in series.enumerated() {
             let color = Self.color(representation)
@@ -130,6 +129,11 @@ extension Report {
             svg.circle(x: legendX + 12, y: legendY, radius: 3.5, fill: color)
             svg.text(representation.rawValue, x: legendX + 32, y: legendY + 4, size: 12)
         }
+        // The target's label sits in the legend: on the plot it would cross the lines near 1.0.
+        let targetLegendY = top + 8 + Double(series.count) * 22 + 10
+        let targetLegendX = left + plotWidth + 24
+        svg.line(x1: targetLegendX, y1: targetLegendY, x2: targetLegendX + 24, y2: targetLegendY, stroke: "#c00000", dash: "6 4")
+        svg.text("foundation target 1.05", x: targetLegendX + 32, y: targetLegendY + 4, size: 12, fill: "#c00000")
         return svg.finish()
     }
 }
