@@ -38,23 +38,9 @@ public struct AuditedProjection<Value: AuditableValue> {
 }
 
 extension Audited {
-    /// Unavailable: the projection is reached through its component, as `component.$attribute`.
-    @available(*, unavailable, message: "$attribute is only available on properties of AuditedComponent classes")
-    public var projectedValue: AuditedProjection<Value> {
-        fatalError("unreachable")
-    }
-
-    /// The projection of an audited attribute, `component.$attribute`.
-    ///
-    /// - Parameters:
-    ///   - component: The component that owns the attribute.
-    ///   - projectedKeyPath: The key path of the projected property.
-    ///   - storageKeyPath: The key path of the wrapper's storage.
-    /// - Complexity: O(1); allocates the projection's assignment closure.
-    public static subscript<Component: AuditedComponent>(
-        _enclosingInstance component: Component,
-        projected projectedKeyPath: KeyPath<Component, AuditedProjection<Value>>,
-        storage storageKeyPath: ReferenceWritableKeyPath<Component, Self>
+    /// Builds the projection for ``subscript(_enclosingInstance:projected:storage:)``.
+    static func projection<Component: AuditedComponent>(
+        of component: Component, storage storageKeyPath: ReferenceWritableKeyPath<Component, Self>
     ) -> AuditedProjection<Value> {
         let storage = component[keyPath: storageKeyPath]
         return AuditedProjection(

@@ -89,6 +89,30 @@ public struct Audited<Value: AuditableValue> {
         set { fatalError("unreachable") }
     }
 
+    /// Unavailable: the projection, ``AuditedProjection``, is reached through its component, as `component.$attribute`.
+    @available(*, unavailable, message: "$attribute is only available on properties of AuditedComponent classes")
+    public var projectedValue: AuditedProjection<Value> {
+        fatalError("unreachable")
+    }
+
+    /// The projection of an audited attribute, `component.$attribute`.
+    ///
+    /// The compiler looks for this subscript, like the one below, in the
+    /// wrapper's own declaration, not in its extensions.
+    ///
+    /// - Parameters:
+    ///   - component: The component that owns the attribute.
+    ///   - projectedKeyPath: The key path of the projected property.
+    ///   - storageKeyPath: The key path of the wrapper's storage.
+    /// - Complexity: O(1); allocates the projection's assignment closure.
+    public static subscript<Component: AuditedComponent>(
+        _enclosingInstance component: Component,
+        projected projectedKeyPath: KeyPath<Component, AuditedProjection<Value>>,
+        storage storageKeyPath: ReferenceWritableKeyPath<Component, Self>
+    ) -> AuditedProjection<Value> {
+        projection(of: component, storage: storageKeyPath)
+    }
+
     /// Reads and assigns the attribute; the compiler routes every access to the wrapped property here.
     ///
     /// - Parameters:
@@ -97,6 +121,7 @@ public struct Audited<Value: AuditableValue> {
     ///   - storageKeyPath: The key path of the wrapper's storage, which names the attribute.
     /// - Complexity: O(1). An assignment allocates nothing after the attribute's first change.
     @inlinable
+    @inline(__always)
     public static subscript<Component: AuditedComponent>(
         _enclosingInstance component: Component,
         wrapped wrappedKeyPath: ReferenceWritableKeyPath<Component, Value>,
@@ -112,6 +137,7 @@ public struct Audited<Value: AuditableValue> {
     /// recorded after that access ends, so a subscriber never runs during an
     /// exclusive access to the component.
     @inlinable
+    @inline(__always)
     static func assign<Component: AuditedComponent>(
         _ newValue: Value, in component: Component, storage: ReferenceWritableKeyPath<Component, Self>
     ) -> (sequence: UInt64, change: PendingChange) {
@@ -125,6 +151,7 @@ public struct Audited<Value: AuditableValue> {
 
     /// Validates and, if valid, stores `newValue`, and describes the change to record.
     @inlinable
+    @inline(__always)
     mutating func apply(_ newValue: Value, log: ChangeLog, storage: AnyKeyPath) -> PendingChange {
         let attribute = self.attribute ?? resolveAttribute(log: log, storage: storage)
         let oldValue = value

@@ -83,7 +83,7 @@ public enum ChangeOutcome: Equatable, Sendable, BitwiseCopyable {
 
 /// One recorded assignment to an audited attribute.
 ///
-/// An event is a plain value of 64 bytes with no references: the ``ChangeLog``
+/// An event is a plain value of 80 bytes (stride) with no references: the ``ChangeLog``
 /// stores it in a preallocated ring slot without allocating or reference
 /// counting. Names are interned ids; resolve them with
 /// ``ChangeLog/componentName(_:)`` and ``ChangeLog/attributeName(_:)``, or
