@@ -94,7 +94,11 @@ public enum ChangeOutcome: Equatable, Sendable, BitwiseCopyable {
 public struct ChangeEvent: Equatable, Sendable, BitwiseCopyable {
     /// The event's position in its log, from 0, with no gaps across all writers.
     public var sequence: UInt64
-    /// Wall-clock time of the event in nanoseconds since the Unix epoch (`CLOCK_REALTIME`).
+    /// Wall-clock time of the event in nanoseconds since the Unix epoch.
+    ///
+    /// Derived from ``monotonicNanoseconds`` and an offset to `CLOCK_REALTIME`
+    /// that the log re-anchors at least once a second, so a wall-clock step
+    /// shows up within a second.
     public var wallClockNanoseconds: Int64
     /// Monotonic time of the event in nanoseconds (`CLOCK_MONOTONIC`); never goes back within a process.
     public var monotonicNanoseconds: UInt64

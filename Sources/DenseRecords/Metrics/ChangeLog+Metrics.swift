@@ -55,7 +55,7 @@ final class MetricsReporter: Sendable {
     let factory: any MetricsFactory
     let labelPrefix: String
     let resolveNames: @Sendable (ComponentID, AttributeID) -> (component: String, attribute: String)
-    let instruments = Mutex<[Key: Instrument]>([:])
+    let instruments = SanitizerVisibleMutex<[Key: Instrument]>([:])
 
     init(
         factory: any MetricsFactory, labelPrefix: String,

@@ -30,14 +30,14 @@ import Synchronization
 ///
 /// ## Concurrency and cost
 ///
-/// One `Mutex` guards the ring; recording takes it once, reads both clocks,
+/// One `Mutex` guards the ring; recording takes it once, reads the monotonic clock,
 /// writes one slot and, only when there are subscribers, calls them. It
 /// allocates nothing. Component and attribute names live in a separate table
 /// under their own `Mutex`, consulted only when a name is registered or
 /// resolved, never per event.
 public final class ChangeLog: Sendable {
-    let ring: Mutex<ChangeRing>
-    let names: Mutex<NameTable>
+    let ring: SanitizerVisibleMutex<ChangeRing>
+    let names: SanitizerVisibleMutex<NameTable>
     let nextSubscriptionToken = Atomic<UInt64>(0)
 
     /// Creates an empty log that keeps at most `capacity` events.
@@ -48,8 +48,8 @@ public final class ChangeLog: Sendable {
     /// - Complexity: O(*capacity*).
     public init(capacity: Int) {
         precondition(capacity > 0, "ChangeLog capacity must be positive, got \(capacity)")
-        ring = Mutex(ChangeRing(capacity: capacity))
-        names = Mutex(NameTable())
+        ring = SanitizerVisibleMutex(ChangeRing(capacity: capacity))
+        names = SanitizerVisibleMutex(NameTable())
     }
 
     deinit {
