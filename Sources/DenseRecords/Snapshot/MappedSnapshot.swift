@@ -115,9 +115,10 @@ public final class MappedSnapshot: @unchecked Sendable {
     ///   or ``SnapshotError/misplacedBlock(block:offset:reason:)`` for the first bad block.
     /// - Complexity: O(*n*) in the bytes of unverified blocks; reads them all.
     public func verify() throws(SnapshotError) {
-        if header.blockCount > 0 {
-            _ = madvise(UnsafeMutableRawPointer(mutating: base), mappedLength, MADV_SEQUENTIAL)
-        }
+        guard verifiedBlockCount < header.blockCount else { return }
+        // Read ahead for the pass, then back to normal paging for the reads that follow.
+        advise(MADV_SEQUENTIAL)
+        defer { advise(MADV_NORMAL) }
         for block in 0..<header.blockCount { try verifyBlock(block) }
     }
 
@@ -188,9 +189,9 @@ public final class MappedSnapshot: @unchecked Sendable {
         return UnsafeBufferPointer(start: start, count: location.recordCount)
     }
 
-    /// Hints the kernel to read the mapping ahead of a front-to-back pass (`madvise`).
-    func adviseSequential() {
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), mappedLength, MADV_SEQUENTIAL)
+    /// Tells the kernel how the mapping will be read (`madvise`); only a hint, so failures are ignored.
+    func advise(_ advice: Int32) {
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), mappedLength, advice)
     }
 
     // MARK: Reading

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension RecordArena {
     /// Creates an arena holding a copy of every record in the snapshot at `path`.
     ///
@@ -23,7 +29,7 @@ extension RecordArena {
         } catch {
             throw .arena(error)
         }
-        snapshot.adviseSequential()
+        snapshot.advise(MADV_SEQUENTIAL)
         for block in 0..<snapshot.header.blockCount {
             try snapshot.verifyBlock(block)
             do {

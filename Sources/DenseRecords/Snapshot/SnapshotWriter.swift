@@ -51,8 +51,14 @@ extension ChunkedRecords {
     ///   - path: Where to save. Its folder must exist and be writable.
     ///   - options: The block size and creation time to record.
     /// - Returns: The header that was written.
+    /// The new file gets mode `0644` less the process's umask; the old file's
+    /// mode and owner are not carried over.
+    ///
     /// - Throws: ``SnapshotError/system(operation:path:errno:)`` when the
-    ///   operating system refuses a step; the file at `path` is unchanged then.
+    ///   operating system refuses a step. Until the rename, the file at `path`
+    ///   is unchanged and the temporary file is removed; if only the final
+    ///   `fsync` of the folder fails, the new file is in place but a power cut
+    ///   could still undo the rename.
     /// - Complexity: O(*n*): one pass that computes each block's CRC32C and writes it.
     @discardableResult
     public func writeSnapshot(to path: String, options: SnapshotWriteOptions = .init()) throws(SnapshotError) -> SnapshotHeader {
