@@ -119,7 +119,7 @@ def check_file(path, expected):
                   or per_sensor[str(sensor)][0] != count
                   or not close(per_sensor[str(sensor)][1], average)]
     check(not mismatches, f"duckdb: {len(mismatches)} groups differ from Swift, first {mismatches[:3]}")
-    total, = connection.sql("SELECT count(*) FROM tbl").fetchone()
+    (total,), = connection.sql("SELECT count(*) FROM tbl").fetchall()
     check(total == expected["rows"], f"duckdb: count(*) {total}, expected {expected['rows']}")
     units = dict(connection.sql("SELECT CAST(unit AS VARCHAR), count(*) FROM tbl GROUP BY 1").fetchall())
     check(units == expected["unit_counts"], f"duckdb: unit counts {units}")
