@@ -68,8 +68,8 @@ public enum SnapshotFormat {
     /// generation wins; a slot torn by an interrupted append is skipped. The
     /// committed blocks are not read: call ``validate(_:)`` for that.
     ///
-    /// - Parameter bytes: The whole file, or at least its first 8 KiB when
-    ///   `fileSize` says how long the whole file is.
+    /// - Parameter bytes: The whole file. Only its first 8 KiB are read, but
+    ///   its length is checked against the committed size the header records.
     /// - Returns: The committed state.
     /// - Throws: ``SnapshotError`` naming the first defect and its offset.
     /// - Complexity: O(1): reads at most 8 KiB.

@@ -18,6 +18,10 @@ public struct SnapshotHeader: Sendable, Equatable {
         public internal(set) var firstBlock: Int
 
         /// The number of blocks the segment's records fill.
+        ///
+        /// - Parameter recordsPerBlock: The snapshot's ``SnapshotHeader/recordsPerBlock``.
+        /// - Returns: The records divided by `recordsPerBlock`, rounded up.
+        /// - Complexity: O(1).
         public func blockCount(recordsPerBlock: Int) -> Int {
             (recordCount + recordsPerBlock - 1) / recordsPerBlock
         }
