@@ -13,8 +13,9 @@
 ///   "parameters": { "path": "readings.arrow", "batchSize": 65536 } }
 /// ```
 public final class ArrowRecordSink: RecordSink {
-    /// The file to create or truncate.
-    public let path: String
+    /// The file to create or truncate, or `nil` for a sink created on a descriptor.
+    public let path: String?
+    private let descriptor: Int32
     /// The framing written.
     public let format: ArrowIPCFormat
     /// Batch size and unit encoding.
@@ -32,15 +33,33 @@ public final class ArrowRecordSink: RecordSink {
     ///   - options: Batch size and unit encoding; checked in ``open()``.
     public init(path: String, format: ArrowIPCFormat = .file, options: ArrowWriterOptions = ArrowWriterOptions()) {
         self.path = path
+        self.descriptor = -1
         self.format = format
         self.options = options
     }
 
-    /// Creates the file and allocates one Arrow record batch of columns.
+    /// Configures a sink that writes to a descriptor the caller owns and closes, such as standard output.
+    ///
+    /// - Parameters:
+    ///   - fileDescriptor: An open, writable descriptor; the sink never closes it.
+    ///   - format: ``ArrowIPCFormat/stream`` (the default) or ``ArrowIPCFormat/file``.
+    ///   - options: Batch size and unit encoding; checked in ``open()``.
+    public init(fileDescriptor: Int32, format: ArrowIPCFormat = .stream, options: ArrowWriterOptions = ArrowWriterOptions()) {
+        self.path = nil
+        self.descriptor = fileDescriptor
+        self.format = format
+        self.options = options
+    }
+
+    /// Creates the file (for a path) and allocates one Arrow record batch of columns.
     ///
     /// - Throws: ``ArrowExportError`` naming the path.
     public func open() async throws {
-        writer = try ArrowWriter(path: path, format: format, options: options)
+        if let path {
+            writer = try ArrowWriter(path: path, format: format, options: options)
+        } else {
+            writer = try ArrowWriter(fileDescriptor: descriptor, format: format, options: options)
+        }
     }
 
     /// Transposes the batch's records into Arrow columns, writing each Arrow batch that fills.
