@@ -14,7 +14,7 @@
 //   the measured region; containers are dropped after `stopMeasurement()`.
 // - One iteration of a fill or scan benchmark is one pass over 10M records, so
 //   `throughput` counts passes per second and ns/record is wall clock ÷ 10M
-//   (100 ms is 10 ns/record). Random reads use the `.mega` scaling factor:
+//   (100,000 μs is 10 ns/record). Random reads use the `.mega` scaling factor:
 //   1M reads per iteration, figures per read.
 // - `mallocCountTotal` counts calls into the malloc family, through
 //   malloc-interposer. The arena's chunks come from jemalloc's `mallocx` into
@@ -55,7 +55,7 @@ enum Configurations {
     static var pass: Benchmark.Configuration {
         Benchmark.Configuration(
             metrics: [.wallClock, .throughput, .mallocCountTotal],
-            timeUnits: .milliseconds,
+            timeUnits: .microseconds,
             units: [.mallocCountTotal: .count],
             warmupIterations: 1,
             scalingFactor: .one,
