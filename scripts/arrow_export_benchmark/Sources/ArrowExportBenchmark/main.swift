@@ -55,6 +55,11 @@ let arrowPath = (directory as NSString).appendingPathComponent("arrow-export-ben
 let rawPath = (directory as NSString).appendingPathComponent("arrow-export-benchmark.raw")
 let options = ArrowWriterOptions(batchSize: batchSize)
 
+// The measurement's own noise: the same reset and reads around no work at all.
+let baselineBefore = statusKiB("VmRSS")
+resetPeak()
+let baselineDelta = statusKiB("VmHWM") - baselineBefore
+
 var arrowTimes: [Double] = []
 var rawTimes: [Double] = []
 var peakDeltas: [Int] = []
@@ -92,4 +97,4 @@ print("arrow export:       \(summary.map(String.init(describing:)) ?? "-")")
 print("arrow export time:  median \(String(format: "%.3f", arrowSeconds)) s of \(repetitions) -> \(gb(inputBytes, arrowSeconds)) GB/s of records, \(gb(summary?.byteCount ?? 0, arrowSeconds)) GB/s written")
 print("raw chunk dump:     median \(String(format: "%.3f", rawSeconds)) s -> \(gb(inputBytes, rawSeconds)) GB/s (peer: write(2) of the packed chunks)")
 print("ratio:              arrow export takes \(String(format: "%.2f", arrowSeconds / rawSeconds))x the raw dump's time")
-print("peak RSS delta:     max \(peakDeltas.max() ?? -1) KiB over \(repetitions) runs (VmHWM after export - VmRSS before; one batch is \(batchBytes / 1024) KiB)")
+print("peak RSS delta:     max \(peakDeltas.max() ?? -1) KiB (each run: \(peakDeltas.map(String.init).joined(separator: ", "))) over \(repetitions) runs (VmHWM after export - VmRSS before; one batch is \(batchBytes / 1024) KiB; the same measurement around no work: \(baselineDelta) KiB)")
