@@ -15,7 +15,7 @@ sanitizer_cxx = -Xlinker --whole-archive -Xlinker $(CLANG_RT)/libclang_rt.$(1)_c
 export LSAN_OPTIONS = suppressions=$(CURDIR)/Tests/lsan-suppressions.txt
 
 .PHONY: all deps build report report-quick test test-debug test-release test-asan test-tsan soak \
-        example bench bench-check docs clean
+        example bench bench-check fuzz fuzz-check docs clean
 
 all: build
 
@@ -73,5 +73,28 @@ example: deps
 bench: deps
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark
 
+## CI's benchmark gate: only deterministic figures (malloc counts, bytes per record)
+## are checked against Benchmarks/Thresholds; wall clock is reported, never gated.
+bench-check: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark thresholds check --no-progress
+
+## Replay the committed fuzz corpora and fuzz each parser briefly (CI).
+fuzz-check: deps
+	Fuzz/run.sh check 30
+
+## Fuzz each parser for 10 minutes and merge new coverage into Fuzz/Corpus.
+fuzz: deps
+	Fuzz/run.sh long 600
+
+## Build the DocC catalog with the toolchain's docc; broken links and symbols are errors.
+docs:
+	rm -rf .build-docs/symbol-graphs .build-docs/DenseRecords-only
+	$(SWIFT) build --scratch-path .build-docs --target DenseRecords \
+	  -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc $(CURDIR)/.build-docs/symbol-graphs
+	mkdir -p .build-docs/DenseRecords-only && cp .build-docs/symbol-graphs/DenseRecords*.symbols.json .build-docs/DenseRecords-only/
+	docc convert Sources/DenseRecords/DenseRecords.docc --additional-symbol-graph-dir .build-docs/DenseRecords-only \
+	  --fallback-display-name DenseRecords --fallback-bundle-identifier org.denserecords.DenseRecords \
+	  --output-path .build-docs/DenseRecords.doccarchive --warnings-as-errors
+
 clean:
-	rm -rf .build .build-* Examples/SensorService/.build Benchmarks/.build
+	rm -rf .build .build-* Examples/SensorService/.build Benchmarks/.build Fuzz/.build

@@ -17,6 +17,12 @@
 #include <stdint.h>
 #include <jemalloc/jemalloc.h>
 
+/* Why: jemalloc.h defines JEMALLOC_VERSION_GID_IDENT as a bare git hash
+ * (54eaed1d8b...), which Swift's importer reads as a malformed number and
+ * rejects when it emits symbol graphs for documentation. Nothing uses it;
+ * dr_allocator_version() reports the version. */
+#undef JEMALLOC_VERSION_GID_IDENT
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -208,7 +208,7 @@ public final class RecordArena {
 
     /// Accesses the record at `index`.
     ///
-    /// - Parameter index: A valid index: `0 <= index < count`. Any other index traps.
+    /// - Parameter position: A valid index: `0 <= position < count`. Any other index traps.
     /// - Complexity: O(1).
     @inlinable
     public subscript(position: Int) -> SensorRecord {

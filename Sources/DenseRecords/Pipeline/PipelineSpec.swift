@@ -15,7 +15,7 @@ public import Foundation
 /// ```
 ///
 /// `stages` may be left out; `onStageError` defaults to `{"policy": "stop"}`
-/// (the string `"stop"` is accepted too). ``parse(_:)`` checks the spec's
+/// (the string `"stop"` is accepted too). ``parse(_:)-(Data)`` checks the spec's
 /// shape; ``PipelineBuilder`` checks it against a registry.
 public struct PipelineSpec: Hashable, Sendable {
     /// One component entry.

@@ -54,7 +54,7 @@ public struct MalformedLine: Hashable, Sendable, CustomStringConvertible {
 /// The file is read with `read(2)` into one fixed buffer (1 MiB by
 /// default) and parsed as bytes, straight into the batch: no `String` per
 /// line, no per-record allocation, and memory that does not grow with the
-/// file. See ``CSVLineParser`` (internal) for the field formats: timestamps
+/// file. Field formats: timestamps
 /// are integer nanoseconds since the epoch or ISO 8601; units are
 /// ``SensorUnit/name``s or `code-N`.
 ///
