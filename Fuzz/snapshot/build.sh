@@ -4,6 +4,9 @@
 #
 #   Fuzz/snapshot/build.sh run [seconds]     # default 60; e.g. 600 for ten minutes
 #   Fuzz/snapshot/build.sh replay            # run each corpus file once (for CI)
+#   FUZZ_IGNORE_CHECKSUMS=1 Fuzz/snapshot/build.sh run 300
+#       # the same, with checksum comparisons compiled out, so that mutated
+#       # headers get past their CRC32C into the field and segment-table checks
 #
 # The target is compiled from the format's own Swift sources plus the C CRC32C,
 # through a module map that exposes only dr_checksum.h as CDenseRecords, so it
@@ -21,7 +24,9 @@ MAP
 clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/CSupport/include" \
     -c "$ROOT/CSupport/dr_checksum.c" -o "$OUT/dr_checksum.o"
 S="$ROOT/Sources/DenseRecords"
-swiftc -swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address \
+FLAGS=""
+if [ "${FUZZ_IGNORE_CHECKSUMS:-0}" = 1 ]; then FLAGS="-D SNAPSHOT_FUZZ_IGNORE_CHECKSUMS"; fi
+swiftc $FLAGS -swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address \
     -module-name SnapshotFuzz -I "$OUT/module" \
     "$ROOT/Fuzz/snapshot/SnapshotFuzzTarget.swift" \
     "$S/Snapshot/SnapshotFormat.swift" "$S/Snapshot/SnapshotHeader.swift" "$S/Snapshot/SnapshotError.swift" \
