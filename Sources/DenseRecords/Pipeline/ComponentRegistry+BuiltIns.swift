@@ -110,5 +110,6 @@ extension ComponentRegistry {
         ) { parameters in
             CSVRecordSink(path: try parameters.string("path"))
         }
+        try registerArrowWriter()
     }
 }

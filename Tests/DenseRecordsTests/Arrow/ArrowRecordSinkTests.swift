@@ -12,8 +12,7 @@ struct ArrowRecordSinkTests {
             try? FileManager.default.removeItem(atPath: arrowPath)
             try? FileManager.default.removeItem(atPath: csvPath)
         }
-        var registry = ComponentRegistry.builtIn
-        try registry.registerArrowWriter()
+        let registry = ComponentRegistry.builtIn  // arrow-writer is built in
         let spec = """
             {
               "batchSize": 1000,
@@ -48,8 +47,7 @@ struct ArrowRecordSinkTests {
 
     @Test("Bad parameters are reported when the spec is built, before any file is created")
     func badParameters() throws {
-        var registry = ComponentRegistry.builtIn
-        try registry.registerArrowWriter()
+        let registry = ComponentRegistry.builtIn  // arrow-writer is built in
         let path = temporaryArrowPath("never")
         let spec = """
             { "source": { "component": "synthetic" },

@@ -71,9 +71,9 @@ struct BridgeTests {
         #expect(entries[0].message == "audited attribute changed")
         #expect(entries[0].metadata["component"] == "parse")
         #expect(entries[0].metadata["attribute"] == "errorCount")
-        #expect(entries[0].metadata["old"] == "0")
-        #expect(entries[0].metadata["new"] == "1")
-        #expect(entries[0].metadata["sequence"] == "0")
+        #expect(entries[0].metadata["old"]?.description == "0")
+        #expect(entries[0].metadata["new"]?.description == "1")
+        #expect(entries[0].metadata["sequence"]?.description == "0")
         #expect(entries[0].metadata["outcome"] == "accepted")
         #expect(entries[0].metadata["metric"] == "counter")
         #expect(entries[0].metadata["wall_clock_ns"] != nil)
@@ -81,7 +81,7 @@ struct BridgeTests {
         #expect(entries[1].level == .error)
         #expect(entries[1].message == "audited assignment rejected")
         #expect(entries[1].metadata["attribute"] == "meanLatencyMs")
-        #expect(entries[1].metadata["new"] == "-1.0")
+        #expect(entries[1].metadata["new"]?.description == "-1.0")
         #expect(entries[1].metadata["reason"] == "below_minimum")
     }
 
