@@ -79,7 +79,7 @@ struct JemallocArena: Sendable {
 final class ArenaPool: Sendable {
     static let shared = ArenaPool()
 
-    private let free = Mutex<[JemallocArena]>([])
+    private let free = SanitizerVisibleMutex<[JemallocArena]>([])
     private let created = Atomic<Int>(0)
 
     /// Takes a pooled arena, creating one only when the pool is empty.

@@ -16,8 +16,8 @@ import Synchronization
 /// an uncontended critical section costs what it did; on any platform they
 /// only restate an ordering the lock already guarantees.
 ///
-/// Every `Mutex` in the Metrics module goes through this type, so the thread
-/// sanitizer run checks the module's real synchronization rather than
+/// Every lock in DenseRecords goes through this type, so the thread
+/// sanitizer run checks the package's real synchronization rather than
 /// stopping at a false report.
 struct SanitizerVisibleMutex<Value: ~Copyable>: ~Copyable, Sendable {
     private let mutex: Mutex<Value>
