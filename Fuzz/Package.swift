@@ -13,6 +13,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "FuzzCSVLine", dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]),
         .executableTarget(name: "FuzzCSVSource", dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]),
+        .executableTarget(name: "FuzzSnapshot", dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,9 @@
 #                                 for SECONDS (default 30) from a scratch copy of its corpus
 #   Fuzz/run.sh long  [SECONDS]   fuzz each target for SECONDS (default 600), then merge what
 #                                 found new coverage into the committed corpus
+#   FUZZ_TARGETS="FuzzSnapshot"   limits a run to the named targets
+#   FUZZ_IGNORE_CHECKSUMS=1       builds the library with snapshot checksum checks compiled out
+#                                 (a separate build folder), so mutations reach the header fields
 #
 # A crash, a leak, an ASan report or a failed invariant stops the run with a non-zero status
 # and leaves the input as Fuzz/crash-* (or leak-*, timeout-*).
@@ -23,17 +26,28 @@ esac
 targets=(
   "FuzzCSVLine:csv-line:512"
   "FuzzCSVSource:csv-source:8192"
+  "FuzzSnapshot:snapshot:65536"
 )
-[ -d Sources/FuzzSnapshot ] && targets+=("FuzzSnapshot:snapshot:65536")
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  selected=()
+  for entry in "${targets[@]}"; do [[ " $FUZZ_TARGETS " == *" ${entry%%:*} "* ]] && selected+=("$entry"); done
+  targets=("${selected[@]}")
+fi
+extra=()
+scratch=.build
+if [ "${FUZZ_IGNORE_CHECKSUMS:-0}" = 1 ]; then
+  extra=(-Xswiftc -DSNAPSHOT_FUZZ_IGNORE_CHECKSUMS)
+  scratch=.build-no-checksums
+fi
 
 # Every module, the library included, is instrumented for coverage and ASan. Debian's
 # jemalloc defines operator new/delete, so ASan's C++ interceptors are linked in too.
 runtime=$(dirname "$(ls "$(dirname "$(readlink -f "$(command -v swift)")")"/../lib/clang/*/lib/linux/libclang_rt.asan_cxx-x86_64.a | head -n 1)")
-swift build --sanitize=fuzzer --sanitize=address \
+swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address "${extra[@]}" \
   -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address \
   -Xlinker --whole-archive -Xlinker "$runtime/libclang_rt.asan_cxx-x86_64.a" -Xlinker --no-whole-archive \
   2>&1 | grep -Ev "Cannot export local symbol" || true
-bin=$(swift build --show-bin-path)
+bin=$(swift build --scratch-path "$scratch" --show-bin-path)
 export LSAN_OPTIONS="suppressions=$PWD/../Tests/lsan-suppressions.txt"
 
 for entry in "${targets[@]}"; do

@@ -2,7 +2,7 @@ import DenseRecords
 import Foundation
 import Testing
 
-/// Replays the fuzz seed corpus. Its files come from Fuzz/snapshot/make_corpus.py,
+/// Replays the fuzz seed corpus. Its files come from Fuzz/make_snapshot_corpus.py,
 /// an implementation of docs/snapshot-format.md that shares no code with the
 /// Swift writer, so this also checks the reader against the spec.
 @Suite("Snapshot fuzz corpus")

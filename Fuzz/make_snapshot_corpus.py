@@ -79,7 +79,7 @@ def snapshot(segments, per_block, generation=None):
 
 
 def main():
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Corpus", "snapshot")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Corpus", "snapshot")
     os.makedirs(root, exist_ok=True)
     files = {
         "valid-empty.drsnap": snapshot([], 16, generation=0),
