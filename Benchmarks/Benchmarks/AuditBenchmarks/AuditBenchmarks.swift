@@ -78,6 +78,41 @@ let benchmarks: @Sendable () -> Void = {
         Fixture(PlainPipelineStage())
     }
 
+    // `+=` from another module goes through the property's modify coroutine,
+    // whose frame is too big for the caller's fixed buffer; these two pairs
+    // measure the paths that avoid it: a plain assignment, and the stage's
+    // own method.
+
+    Benchmark("Set1M.Audited", configuration: Configurations.perEvent) { benchmark, fixture in
+        let stage = fixture.value
+        for index in benchmark.scaledIterations {
+            stage.errorCount = index
+            blackHole(stage)
+        }
+    } setup: {
+        Fixture(MonitoredPipelineStage(name: "parse", log: ChangeLog(capacity: logCapacity)))
+    }
+
+    Benchmark("Set1M.PlainProperty", configuration: Configurations.perEvent) { benchmark, fixture in
+        let stage = fixture.value
+        for index in benchmark.scaledIterations {
+            stage.errorCount = index
+            blackHole(stage)
+        }
+    } setup: {
+        Fixture(PlainPipelineStage())
+    }
+
+    Benchmark("RecordErrors1M.Audited", configuration: Configurations.perEvent) { benchmark, fixture in
+        let stage = fixture.value
+        for _ in benchmark.scaledIterations {
+            stage.recordErrors()
+            blackHole(stage)
+        }
+    } setup: {
+        Fixture(MonitoredPipelineStage(name: "parse", log: ChangeLog(capacity: logCapacity)))
+    }
+
     // MARK: One log, written by one thread and by two
 
     Benchmark("Record1M.OneThread", configuration: Configurations.perEvent) { benchmark, log in
