@@ -59,9 +59,12 @@ struct ChunkStorage {
 
     @inlinable
     func pointer(at index: Int) -> UnsafeMutablePointer<sensor_record_t> {
-        precondition(index >= 0 && index < count, "Index out of range")
-        let (chunk, offset) = index.quotientAndRemainder(dividingBy: ChunkGeometry.recordsPerChunk)
-        return chunks.unsafelyUnwrapped[chunk] + offset
+        // One unsigned compare covers both ends (a negative index becomes huge), and
+        // unsigned division by the constant is a multiply and two shifts.
+        let slot = UInt(bitPattern: index)
+        precondition(slot < UInt(bitPattern: count), "Index out of range")
+        let (chunk, offset) = slot.quotientAndRemainder(dividingBy: UInt(ChunkGeometry.recordsPerChunk))
+        return chunks.unsafelyUnwrapped[Int(bitPattern: chunk)] + Int(bitPattern: offset)
     }
 
     @inlinable
