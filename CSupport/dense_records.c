@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* Fault injection: a per-thread countdown so parallel tests cannot disturb
  * one another. Only debug builds (SwiftPM defines DEBUG for them) honour it. */
@@ -57,6 +58,19 @@ int dr_advise_huge_pages(void *address, size_t length) {
     (void)length;
     return ENOSYS;
 #endif
+}
+
+/* Not every libc header names it yet; the value is the kernel's (uapi mman-common.h). */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+int dr_populate_for_writing(void *address, size_t length) {
+    /* madvise wants a page-aligned start; round down to the page that holds address. */
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t start = (uintptr_t)address & ~(page - 1);
+    const size_t span = length + (size_t)((uintptr_t)address - start);
+    return madvise((void *)start, span, MADV_POPULATE_WRITE) == 0 ? 0 : errno;
 }
 
 int dr_arena_create(unsigned *arena_out) {

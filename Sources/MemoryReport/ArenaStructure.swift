@@ -1,13 +1,18 @@
 import CDenseRecords
 import DenseRecords
 
-/// `record-arena` and `record-arena-bulk`: a ``RecordArena``.
+/// `record-arena`, `record-arena-bulk` and `record-arena-bulk-hugepages`: a ``RecordArena``.
 final class RecordArenaStructure: MeasuredStructure {
-    private let arena = RecordArena()
+    private let arena: RecordArena
     private let bulk: Bool
 
-    /// - Parameter bulk: Ingest with one `append(contentsOf:)` instead of one `append(raw:)` per record.
-    init(bulk: Bool) { self.bulk = bulk }
+    /// - Parameters:
+    ///   - bulk: Ingest with one `append(contentsOf:)` instead of one `append(raw:)` per record.
+    ///   - hugePages: Create the arena with `hugePages: true`.
+    init(bulk: Bool, hugePages: Bool = false) {
+        self.bulk = bulk
+        self.arena = RecordArena(hugePages: hugePages)
+    }
 
     func ingest(_ source: UnsafeBufferPointer<sensor_record_t>) throws {
         if bulk {

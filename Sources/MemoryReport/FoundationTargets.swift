@@ -70,6 +70,9 @@ struct TargetResult: Encodable, Sendable {
         add("bulk append into a fresh structure, ns/record", "faster than Array.append(contentsOf:) (ratio < 1)",
             arena: .recordArenaBulk, peer: .arrayPackedBulk, metric: "ingestNsPerRecord", compares: "ratio", limit: 1.0,
             strict: true)
+        add("bulk append into a fresh structure with hugePages: true, ns/record", "faster than Array.append(contentsOf:) (ratio < 1)",
+            arena: .recordArenaBulkHugePages, peer: .arrayPackedBulk, metric: "ingestNsPerRecord", compares: "ratio", limit: 1.0,
+            strict: true)
         add("per-record append, ns/record", "within 1.25× of Array (ratio ≤ 1.25)",
             arena: .recordArena, peer: .arrayPacked, metric: "ingestNsPerRecord", compares: "ratio", limit: 1.25)
         add("sum of value over all records, ns/record", "within 1.2× of the Array scan (ratio ≤ 1.2)",

@@ -44,6 +44,7 @@ extension Representation {
         switch self {
         case .recordArena: RecordArenaStructure(bulk: false)
         case .recordArenaBulk: RecordArenaStructure(bulk: true)
+        case .recordArenaBulkHugePages: RecordArenaStructure(bulk: true, hugePages: true)
         case .arrayPacked: PackedArrayStructure(bulk: false)
         case .arrayPackedBulk: PackedArrayStructure(bulk: true)
         case .arrayStruct: NaturalOrderArrayStructure()

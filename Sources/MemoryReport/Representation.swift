@@ -2,6 +2,7 @@
 enum Representation: String, CaseIterable, Codable, Sendable {
     case recordArena = "record-arena"
     case recordArenaBulk = "record-arena-bulk"
+    case recordArenaBulkHugePages = "record-arena-bulk-hugepages"
     case arrayPacked = "array-packed"
     case arrayPackedBulk = "array-packed-bulk"
     case arrayStruct = "array-struct"
@@ -22,13 +23,14 @@ enum Representation: String, CaseIterable, Codable, Sendable {
     }
 
     /// Whether ingest copies a prebuilt packed buffer in one call instead of appending record by record.
-    var isBulk: Bool { self == .recordArenaBulk || self == .arrayPackedBulk }
+    var isBulk: Bool { self == .recordArenaBulk || self == .recordArenaBulkHugePages || self == .arrayPackedBulk }
 
     /// What the representation is, for the report's tables.
     var summary: String {
         switch self {
         case .recordArena: "`RecordArena`, one `append(raw:)` per record"
         case .recordArenaBulk: "`RecordArena`, one `append(contentsOf:)` of a prebuilt packed buffer"
+        case .recordArenaBulkHugePages: "the same, with `RecordArena(hugePages: true)` (`MADV_HUGEPAGE` on each full chunk)"
         case .arrayPacked: "`[sensor_record_t]` (packed C struct, stride 21), one `append` per record"
         case .arrayPackedBulk: "`[sensor_record_t]`, one `append(contentsOf:)` of a prebuilt packed buffer"
         case .arrayStruct: "Swift struct, fields in natural order (UInt32, Int64, Double, UInt8), stride 32"

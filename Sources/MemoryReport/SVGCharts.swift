@@ -7,6 +7,7 @@ extension Report {
         switch representation {
         case .recordArena: "#1b6fd1"
         case .recordArenaBulk: "#5fa8f5"
+        case .recordArenaBulkHugePages: "#0d3d7a"
         case .arrayPacked: "#d1461b"
         case .arrayPackedBulk: "#f0955f"
         case .arrayStruct: "#7a4fb3"

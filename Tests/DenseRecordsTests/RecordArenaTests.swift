@@ -90,6 +90,19 @@ struct RecordArenaTests {
         #expect(arena.statistics.relocatedChunks == 0)
     }
 
+    @Test("hugePages changes only the kernel advice: contents and accounting are the same")
+    func hugePagesOption() throws {
+        let batch = (0..<(2 * Self.perChunk + 17)).map { record($0).raw }
+        let plain = RecordArena()
+        let huge = RecordArena(hugePages: true)
+        #expect(!plain.usesHugePages && huge.usesHugePages)
+        for arena in [plain, huge] { try batch.withUnsafeBufferPointer { try arena.append(contentsOf: $0) } }
+        #expect(Array(plain) == Array(huge))
+        #expect(plain.statistics.allocatedBytes == huge.statistics.allocatedBytes)
+        #expect(huge.seal().count == batch.count)
+        #expect(huge.usesHugePages, "sealing keeps the arena's options")
+    }
+
     @Test("Element addresses stay stable while the arena grows")
     func stableAddresses() throws {
         let arena = RecordArena()

@@ -23,9 +23,11 @@ struct ChunkStorage {
     var relocatedChunks = 0
     var arena: JemallocArena? = nil
     let byteLimit: Int?
+    let hugePages: Bool
 
-    init(byteLimit: Int?) {
+    init(byteLimit: Int?, hugePages: Bool) {
         self.byteLimit = byteLimit
+        self.hugePages = hugePages
     }
 
     // MARK: Geometry
@@ -142,8 +144,8 @@ struct ChunkStorage {
         let full = ChunkGeometry.chunkBytes
         guard let raw = arena.allocateChunk(bytes: full) else { throw .outOfMemory(requestedBytes: bytes) }
         let held = bytes < full ? arena.resizeChunkInPlace(raw, bytes: bytes) : full
-        if held == full {
-            // Advice only; a kernel without THP leaves 4 KiB pages, which is correct, just slower to fault.
+        if hugePages, held == full {
+            // Advice only; a kernel without THP leaves 4 KiB pages, which is correct.
             _ = dr_advise_huge_pages(raw, full)
         }
         if chunkCount == tableCapacity { growTable() }
