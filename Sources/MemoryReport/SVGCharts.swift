@@ -32,7 +32,9 @@ extension Report {
         guard let records = bytesChartRecords else { return SVG.empty("No measurements") }
         let chartRows = rows.filter { $0.records == records }
         let width = 960.0
-        let left = 190.0
+        // Room for the longest label at 13 px (about 7.6 px a character), so none is clipped.
+        let longestLabel = chartRows.map(\.representation.rawValue.count).max() ?? 0
+        let left = max(190.0, 7.6 * Double(longestLabel) + 24)
         let right = 110.0
         let top = 78.0
         let rowHeight = 34.0
