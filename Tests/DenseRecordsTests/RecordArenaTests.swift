@@ -90,6 +90,15 @@ struct RecordArenaTests {
         #expect(arena.statistics.relocatedChunks == 0)
     }
 
+    @Test("Appending an arena to itself copies what it held, once")
+    func selfAppend() throws {
+        let arena = RecordArena()
+        for i in 0..<(Self.perChunk + 5) { try arena.append(record(i)) }
+        try arena.append(contentsOf: arena)
+        #expect(arena.count == 2 * (Self.perChunk + 5))
+        #expect(arena[Self.perChunk + 5] == record(0) && arena[arena.count - 1] == record(Self.perChunk + 4))
+    }
+
     @Test("hugePages changes only the kernel advice: contents and accounting are the same")
     func hugePagesOption() throws {
         let batch = (0..<(2 * Self.perChunk + 17)).map { record($0).raw }

@@ -4,9 +4,12 @@ public import CDenseRecords
 ///
 /// `RecordArena` keeps records in 2 MiB chunks, each exactly a jemalloc size
 /// class, allocated from an explicit jemalloc arena that it takes from a
-/// process-wide pool. Growing never copies or moves a record: a new chunk is
-/// added, or the last chunk is extended in place. An element's address is
-/// therefore stable for as long as the arena holds it.
+/// process-wide pool. Growing does not copy records: a new chunk is added, or
+/// the last chunk is extended in place, so an element's address stays the same
+/// while the arena holds it. The one exception: if jemalloc ever cannot extend
+/// the last chunk in place, that chunk's records move once, and
+/// ``ArenaStatistics/relocatedChunks`` counts it. Each chunk owns the 2 MiB slot
+/// it grows into, and no relocation has been observed.
 ///
 /// ```swift
 /// let arena = RecordArena()
@@ -172,10 +175,21 @@ public final class RecordArena {
     /// - Complexity: O(*n*), where *n* is the number of records.
     public func append<S: Sequence>(contentsOf records: S) throws(RecordArenaError) where S.Element == SensorRecord {
         let contiguous: Result<Void, RecordArenaError>? = records.withContiguousStorageIfAvailable { buffer in
-            let raw = UnsafeRawBufferPointer(buffer).bindMemory(to: sensor_record_t.self)
-            return Result { () throws(RecordArenaError) in try append(contentsOf: raw) }
+            // SensorRecord wraps exactly one sensor_record_t, so the rebinding is
+            // layout-compatible; withMemoryRebound restores the caller's binding after.
+            buffer.withMemoryRebound(to: sensor_record_t.self) { raw in
+                Result { () throws(RecordArenaError) in try append(contentsOf: raw) }
+            }
         }
         if let contiguous { return try contiguous.get() }
+        if let arena = records as? RecordArena, arena === self {
+            // Appending an arena to itself copies the records it holds now, as Array
+            // does; iterating it while it grows would never reach its end.
+            let existing = storage.pointee.count
+            try reserveCapacity(2 * existing)
+            for index in 0..<existing { try append(raw: storage.pointee.pointer(at: index).pointee) }
+            return
+        }
         try reserveCapacity(storage.pointee.count + records.underestimatedCount)
         for record in records { try append(raw: record.raw) }
     }

@@ -52,6 +52,10 @@ struct SnapshotFile: ~Copyable {
                 if errno == EINTR { continue }
                 throw .system(operation: "writev", path: path, errno: errno)
             }
+            if written == 0, vectors[first...].contains(where: { $0.iov_len > 0 }) {
+                // No progress and no error: retrying would spin forever.
+                throw .system(operation: "writev", path: path, errno: EIO)
+            }
             var remaining = written
             while remaining > 0 || (first < vectors.count && vectors[first].iov_len == 0) {
                 if remaining >= vectors[first].iov_len {
@@ -80,6 +84,8 @@ struct SnapshotFile: ~Copyable {
                 if errno == EINTR { continue }
                 throw .system(operation: "pwrite", path: path, errno: errno)
             }
+            // No progress and no error: retrying would spin forever.
+            guard written > 0 else { throw .system(operation: "pwrite", path: path, errno: EIO) }
             done += written
         }
     }

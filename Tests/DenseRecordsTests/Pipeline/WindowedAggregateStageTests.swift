@@ -88,4 +88,16 @@ struct PipelineWindowedAggregateTests {
             SensorRecord(sensorID: 1, timestampNanoseconds: 0, value: 10, unit: .volt),
         ])
     }
+
+    @Test("Window starts at the ends of the Int64 range do not overflow")
+    func windowStartExtremes() {
+        let stage = WindowedAggregateStage(windowNanoseconds: 60_000_000_000)
+        #expect(stage.windowStart(of: .min) == .min)
+        #expect(stage.windowStart(of: .min + 1) == .min)
+        let last = stage.windowStart(of: .max)
+        #expect(last <= .max && Int64.max - last < 60_000_000_000 && last % 60_000_000_000 == 0)
+        #expect(stage.windowStart(of: -1) == -60_000_000_000)
+        #expect(stage.windowStart(of: 0) == 0)
+        #expect(stage.windowStart(of: 59_999_999_999) == 0)
+    }
 }

@@ -5,8 +5,10 @@ import Testing
 /// Kills a child process at each write, fsync, truncate and rename of a save or
 /// an append (a write lands half its bytes first), then opens what is left.
 ///
-/// The number of checkpoints is not hard-coded: each test runs past the last
-/// one, and checks that the outcomes go from "old" to "new" exactly once.
+/// Each test kills the child at checkpoint 1, 2, … up to a bound past the last
+/// one (a save here has 29; the bound is 36), and checks that the outcomes go
+/// from "old" to "new" exactly once. If a change added writes beyond the bound,
+/// the last runs would still end "old" and the test would fail.
 @Suite("Snapshot crash safety", .enabled(if: SnapshotFaultInjection.isAvailable, "the kill hook exists in debug builds only"))
 struct SnapshotCrashTests {
     static let perBlock = 16

@@ -82,11 +82,12 @@ public final class CSVRecordSink: RecordSink {
     /// - Throws: ``CSVSinkError/writeFailed(path:errno:)``.
     public func close() async throws {
         guard descriptor >= 0 else { return }
-        defer {
-            systemClose(descriptor)
-            descriptor = -1
-        }
-        try flush()
+        let flushed = Result { () throws(CSVSinkError) in try flush() }
+        // close(2) can report a write the kernel deferred (NFS, a full disk): it is an error too.
+        let closeCode = systemClose(descriptor)
+        descriptor = -1
+        try flushed.get()
+        guard closeCode == 0 else { throw CSVSinkError.writeFailed(path: path, errno: closeCode) }
     }
 
     private func flush() throws(CSVSinkError) {

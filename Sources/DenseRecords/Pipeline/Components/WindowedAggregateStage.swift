@@ -63,10 +63,13 @@ public final class WindowedAggregateStage: RecordStage {
     /// The start of the window that holds `timestamp`.
     ///
     /// - Parameter timestamp: Nanoseconds since the epoch.
-    /// - Returns: The window's start, rounding towards negative infinity.
+    /// - Returns: The window's start, rounding towards negative infinity. The
+    ///   earliest window, whose aligned start would lie before `Int64.min`, starts
+    ///   at `Int64.min`.
     public func windowStart(of timestamp: Int64) -> Int64 {
-        let remainder = timestamp % windowNanoseconds
-        return remainder < 0 ? timestamp - remainder - windowNanoseconds : timestamp - remainder
+        let (quotient, remainder) = timestamp.quotientAndRemainder(dividingBy: windowNanoseconds)
+        let (start, overflow) = (remainder < 0 ? quotient - 1 : quotient).multipliedReportingOverflow(by: windowNanoseconds)
+        return overflow ? .min : start
     }
 
     /// Folds the batch into the open windows and replaces it with the records of the windows it closed.
