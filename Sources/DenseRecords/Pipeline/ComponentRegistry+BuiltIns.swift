@@ -52,9 +52,10 @@ extension ComponentRegistry {
         ) { parameters in
             let maxLineBytes = try parameters.integer("maxLineBytes")
             let bufferBytes = try parameters.integer("bufferBytes")
-            guard maxLineBytes <= bufferBytes else {
+            guard maxLineBytes <= bufferBytes - 2 else {
                 throw ComponentParameterError(
-                    parameter: "maxLineBytes", message: "(\(maxLineBytes)) must not exceed \"bufferBytes\" (\(bufferBytes))")
+                    parameter: "maxLineBytes",
+                    message: "(\(maxLineBytes)) must leave room for a line ending in \"bufferBytes\" (\(bufferBytes)): at most \(bufferBytes - 2)")
             }
             return CSVRecordSource(
                 path: try parameters.string("path"),

@@ -134,13 +134,25 @@ struct PipelineCSVSourceTests {
     @Test func lineLongerThanTheBufferIsSkippedAsOneLine() async throws {
         var text = "sensor_id,timestamp,value,unit\n1,1,1,volt\n2,1,1," + String(repeating: "y", count: 100_000) + "\n3,1,1,volt\n"
         text += "4,1,1," + String(repeating: "z", count: 20_000)  // over-long and unterminated at the end
-        let (summary, records, source) = await read(try temporaryFile(text), policy: .skip, maxLineBytes: 4_096, bufferBytes: 4_096)
+        let (summary, records, source) = await read(try temporaryFile(text), policy: .skip, maxLineBytes: 4_094, bufferBytes: 4_096)
         #expect(records.map(\.sensorID) == [1, 3])
         #expect(source.malformedLines.map(\.description) == [
-            "line 3: the line is 100006 bytes, longer than the limit of 4096",
-            "line 5: the line is 20006 bytes, longer than the limit of 4096",
+            "line 3: the line is 100006 bytes, longer than the limit of 4094",
+            "line 5: the line is 20006 bytes, longer than the limit of 4094",
         ])
         #expect(summary.isBalanced)
+    }
+
+    @Test("A line of exactly maxLineBytes is accepted with either line ending, one byte more is not")
+    func lineLimitIsExact() async throws {
+        let line = "1,1,1,volt"  // 10 bytes
+        for ending in ["\n", "\r\n"] {
+            let text = "sensor_id,timestamp,value,unit" + ending + line + ending + "22,1,1,volt" + ending
+            let (summary, records, source) = await read(try temporaryFile(text), policy: .skip, maxLineBytes: 10, bufferBytes: 64)
+            #expect(records.map(\.sensorID) == [1], "ending \(ending.debugDescription)")
+            #expect(source.malformedLines.map(\.description) == ["line 3: the line is 11 bytes, longer than the limit of 10"])
+            #expect(summary.isBalanced)
+        }
     }
 
     @Test func tinyBufferParsesTheSameAsALargeOne() async throws {
@@ -152,7 +164,7 @@ struct PipelineCSVSourceTests {
         let written = try await writer.run()
         #expect(written.recordsOut == 5_000)
         let expected = try #require(writer.sinks[1].component as? CollectingSink).records
-        let small = await read(path, policy: .fail, maxLineBytes: 64, bufferBytes: 64, batchSize: 77)
+        let small = await read(path, policy: .fail, maxLineBytes: 64, bufferBytes: 66, batchSize: 77)
         let large = await read(path, policy: .fail)
         #expect(small.summary.outcome == .completed)
         #expect(small.records == expected)

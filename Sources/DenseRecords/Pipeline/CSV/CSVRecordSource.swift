@@ -107,7 +107,8 @@ public final class CSVRecordSource: RecordSource {
     /// - Parameters:
     ///   - path: The file to read, absolute or relative to the working directory.
     ///   - policy: What to do with malformed lines.
-    ///   - maxLineBytes: The longest line accepted; longer ones are malformed. At most `bufferBytes`.
+    ///   - maxLineBytes: The longest line accepted, its `\r\n` or `\n` not counted; longer ones are
+    ///     malformed. At most `bufferBytes - 2`, so that such a line and its terminator fit the buffer.
     ///   - bufferBytes: The read buffer's size; at least 64.
     ///   - maxRecordedProblems: How many skipped lines' messages to keep.
     public init(
@@ -115,7 +116,8 @@ public final class CSVRecordSource: RecordSource {
         maxRecordedProblems: Int = 20
     ) {
         precondition(bufferBytes >= 64, "CSVRecordSource bufferBytes must be at least 64")
-        precondition(maxLineBytes >= 1 && maxLineBytes <= bufferBytes, "CSVRecordSource maxLineBytes must be in 1...bufferBytes")
+        precondition(
+            maxLineBytes >= 1 && maxLineBytes <= bufferBytes - 2, "CSVRecordSource maxLineBytes must be in 1...(bufferBytes - 2)")
         self.path = path
         self.policy = policy
         self.maxLineBytes = maxLineBytes
@@ -226,8 +228,10 @@ public final class CSVRecordSource: RecordSource {
             blankLines += 1
             return
         }
-        if length > maxLineBytes {
-            try malformed(.lineTooLong(bytes: length, limit: maxLineBytes))
+        // The limit counts the line's content; a CRLF line's \r is part of its terminator.
+        let contentLength = start[length - 1] == UInt8(ascii: "\r") ? length - 1 : length
+        if contentLength > maxLineBytes {
+            try malformed(.lineTooLong(bytes: contentLength, limit: maxLineBytes))
             return
         }
         switch parser.parse(start, length) {
