@@ -16,34 +16,19 @@ let package = Package(
         // 16-byte header to every malloc (see ArenaBenchmarks.swift).
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: [
-        .executableTarget(
-            name: "ArenaBenchmarks",
-            dependencies: [
-                .product(name: "DenseRecords", package: "DenseRecords"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/ArenaBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "AuditBenchmarks",
-            dependencies: [
-                .product(name: "DenseRecords", package: "DenseRecords"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/AuditBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "PipelineBenchmarks",
-            dependencies: [
-                .product(name: "DenseRecords", package: "DenseRecords"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/PipelineBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-    ],
+    targets: ["ArenaBenchmarks", "AuditBenchmarks", "PipelineBenchmarks"].map(benchmarkTarget),
     swiftLanguageModes: [.v6]
 )
+
+/// One benchmark executable: its sources are in Benchmarks/<name>, and the harness's plugin runs it.
+func benchmarkTarget(_ name: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "DenseRecords", package: "DenseRecords"),
+            .product(name: "Benchmark", package: "benchmark"),
+        ],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
