@@ -11,9 +11,9 @@ let package = Package(
         .package(name: "DenseRecords", path: "..")
     ],
     targets: [
-        .executableTarget(name: "FuzzCSVLine", dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]),
+        .executableTarget(name: "FuzzCSVLine", dependencies: [.product(name: "DenseRecordsPipeline", package: "DenseRecords")]),
         .executableTarget(name: "FuzzCSVSource", dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]),
-        .executableTarget(name: "FuzzSnapshot", dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]),
+        .executableTarget(name: "FuzzSnapshot", dependencies: [.product(name: "DenseRecordsSnapshot", package: "DenseRecords")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,3 @@
-import CDenseRecords
 import DenseRecords
 
 /// `record-arena`, `record-arena-bulk` and `record-arena-bulk-hugepages`: a ``RecordArena``.

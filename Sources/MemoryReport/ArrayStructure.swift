@@ -1,4 +1,4 @@
-import CDenseRecords
+import DenseRecords
 
 /// The four fields in their natural order: 4 + 4 (padding) + 8 + 8 + 1 bytes, stride 32.
 struct NaturalOrderRecord {

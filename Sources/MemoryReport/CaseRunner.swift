@@ -1,4 +1,3 @@
-import CDenseRecords
 import DenseRecords
 import Foundation
 

@@ -1,4 +1,3 @@
-import CDenseRecords
 import DenseRecords
 
 /// One filled data structure under measurement, owned by a child process.

@@ -1,4 +1,3 @@
-import CDenseRecords
 import DenseRecords
 
 /// `array-class`: a final class with four stored properties; the unit is the 1-byte ``SensorUnit``.

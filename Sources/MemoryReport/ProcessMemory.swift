@@ -1,4 +1,4 @@
-import CDenseRecords
+import DenseRecords
 import Foundation
 
 /// The calling process's memory as Linux reports it in `/proc/self`.
@@ -57,6 +57,6 @@ enum ProcessMemory {
     /// - Returns: Whether jemalloc accepted the request.
     @discardableResult
     static func purgeAllocator() -> Bool {
-        mallctl("arena.\(MALLCTL_ARENAS_ALL).purge", nil, nil, nil, 0) == 0
+        AllocatorStatistics.purgeUnusedPages()
     }
 }

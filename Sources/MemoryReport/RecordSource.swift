@@ -1,4 +1,4 @@
-import CDenseRecords
+import DenseRecords
 
 /// The deterministic records every representation is filled with, and the
 /// deterministic index sequence every random-read measurement uses.

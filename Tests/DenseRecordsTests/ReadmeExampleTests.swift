@@ -1,4 +1,6 @@
 import DenseRecords
+import DenseRecordsTestKit
+import DenseRecordsTestSupport
 import Foundation
 import Metrics
 import MetricsTestKit

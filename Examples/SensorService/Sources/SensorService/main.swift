@@ -1,4 +1,4 @@
-import DenseRecords
+import DenseRecordsArena
 
 // Ingest a simulated feed, share it read-only with concurrent workers,
 // and report what the records cost in memory.

@@ -1,0 +1,249 @@
+import DenseRecordsCore
+import InternalDenseRecordsUtilities
+public import CDenseRecords
+internal import CDenseRecordsJemalloc
+
+/// Chunked record storage in one pooled jemalloc arena: the state behind
+/// ``RecordArena`` and ``SealedRecords``.
+///
+/// Invariants (checked by `checkInvariants()` in debug builds):
+/// - `chunks[0..<chunkCount]` are live chunk allocations in `arena`.
+/// - Every chunk but the last holds exactly `recordsPerChunk` records of capacity;
+///   the last holds `lastChunkBytes / recordSize` (at most `recordsPerChunk`).
+///   So record `i` lives at `chunks[i / recordsPerChunk] + i % recordsPerChunk`.
+/// - `count <= capacity`. When `cursor != nil`, `cursor` is the slot of record
+///   `count` and `writeEnd` is the end of the chunk that holds it.
+@usableFromInline
+struct ChunkStorage {
+    @usableFromInline var count = 0
+    @usableFromInline var cursor: UnsafeMutablePointer<sensor_record_t>? = nil
+    @usableFromInline var writeEnd: UnsafeMutablePointer<sensor_record_t>? = nil
+    @usableFromInline var chunks: UnsafeMutablePointer<UnsafeMutablePointer<sensor_record_t>>? = nil
+    @usableFromInline var chunkCount = 0
+    var tableCapacity = 0
+    var lastChunkBytes = 0
+    var allocatedBytes = 0
+    var relocatedChunks = 0
+    var arena: JemallocArena? = nil
+    let byteLimit: Int?
+    let hugePages: Bool
+
+    init(byteLimit: Int?, hugePages: Bool) {
+        self.byteLimit = byteLimit
+        self.hugePages = hugePages
+    }
+
+    // MARK: Geometry
+
+    var lastChunkCapacity: Int {
+        min(lastChunkBytes / ChunkGeometry.recordSize, ChunkGeometry.recordsPerChunk)
+    }
+
+    var capacity: Int {
+        chunkCount == 0 ? 0 : (chunkCount - 1) * ChunkGeometry.recordsPerChunk + lastChunkCapacity
+    }
+
+    func chunkCapacity(_ chunk: Int) -> Int {
+        chunk == chunkCount - 1 ? lastChunkCapacity : ChunkGeometry.recordsPerChunk
+    }
+
+    /// Records stored in chunk `chunk`.
+    @usableFromInline
+    func chunkRecordCount(_ chunk: Int) -> Int {
+        let start = chunk * ChunkGeometry.recordsPerChunk
+        return Swift.min(Swift.max(count - start, 0), ChunkGeometry.recordsPerChunk)
+    }
+
+    /// Chunks that hold at least one record.
+    @usableFromInline
+    var filledChunkCount: Int {
+        (count + ChunkGeometry.recordsPerChunk - 1) / ChunkGeometry.recordsPerChunk
+    }
+
+    // MARK: Reading
+
+    @inlinable
+    func pointer(at index: Int) -> UnsafeMutablePointer<sensor_record_t> {
+        // One unsigned compare covers both ends (a negative index becomes huge), and
+        // unsigned division by the constant is a multiply and two shifts.
+        let slot = UInt(bitPattern: index)
+        precondition(slot < UInt(bitPattern: count), "Index out of range")
+        let (chunk, offset) = slot.quotientAndRemainder(dividingBy: UInt(ChunkGeometry.recordsPerChunk))
+        return chunks.unsafelyUnwrapped[Int(bitPattern: chunk)] + Int(bitPattern: offset)
+    }
+
+    @inlinable
+    func buffer(ofChunk chunk: Int) -> UnsafeMutableBufferPointer<sensor_record_t> {
+        UnsafeMutableBufferPointer(start: chunks.unsafelyUnwrapped[chunk], count: chunkRecordCount(chunk))
+    }
+
+    // MARK: Writing
+
+    /// Points `cursor`/`writeEnd` at the slot for record `count`, if there is capacity.
+    mutating func refreshWriteWindow() {
+        guard count < capacity else {
+            cursor = nil
+            writeEnd = nil
+            return
+        }
+        let (chunk, offset) = count.quotientAndRemainder(dividingBy: ChunkGeometry.recordsPerChunk)
+        let base = chunks.unsafelyUnwrapped[chunk]
+        cursor = base + offset
+        writeEnd = base + chunkCapacity(chunk)
+    }
+
+    mutating func acquireArena() throws(RecordArenaError) -> JemallocArena {
+        if let arena { return arena }
+        let acquired = try ArenaPool.shared.acquire()
+        arena = acquired
+        return acquired
+    }
+
+    func checkLimit(adding bytes: Int) throws(RecordArenaError) {
+        if let byteLimit, allocatedBytes + bytes > byteLimit {
+            throw .byteLimitExceeded(limit: byteLimit, allocatedBytes: allocatedBytes, requestedBytes: bytes)
+        }
+    }
+
+    /// Makes room for at least `minimumCapacity` records without moving any.
+    mutating func reserve(_ minimumCapacity: Int) throws(RecordArenaError) {
+        guard minimumCapacity > capacity else { return }
+        let arena = try acquireArena()
+        let perChunk = ChunkGeometry.recordsPerChunk
+        if chunkCount > 0, lastChunkCapacity < perChunk {
+            let wanted = min(perChunk, minimumCapacity - (chunkCount - 1) * perChunk)
+            try growLastChunk(toRecords: wanted, in: arena)
+        }
+        while capacity < minimumCapacity {
+            try appendChunk(records: min(perChunk, minimumCapacity - capacity), in: arena)
+        }
+        refreshWriteWindow()
+    }
+
+    /// Grows by one step for a single append: the last chunk to its next size
+    /// class, or a new smallest chunk when the last one is full.
+    mutating func growForSingleAppend() throws(RecordArenaError) {
+        let arena = try acquireArena()
+        if chunkCount > 0, lastChunkCapacity < ChunkGeometry.recordsPerChunk {
+            let next = ChunkGeometry.sizeClass(forRecords: lastChunkCapacity + 1) / ChunkGeometry.recordSize
+            try growLastChunk(toRecords: min(next, ChunkGeometry.recordsPerChunk), in: arena)
+        } else {
+            try appendChunk(records: 1, in: arena)
+        }
+        refreshWriteWindow()
+    }
+
+    /// Adds a chunk sized for `records` records.
+    ///
+    /// Every chunk is first allocated at the full 2 MiB (2 MiB-aligned) and
+    /// then shrunk in place to the size class that fits. jemalloc pads each
+    /// large extent by a page (cache-oblivious placement) and will not merge
+    /// free space across its mapping boundaries, so a chunk allocated small
+    /// may find its neighbour taken; one allocated full owns its whole slot,
+    /// and later in-place growth only takes back the space it gave up.
+    private mutating func appendChunk(records: Int, in arena: JemallocArena) throws(RecordArenaError) {
+        let bytes = ChunkGeometry.sizeClass(forRecords: records)
+        try checkLimit(adding: bytes)
+        let full = ChunkGeometry.chunkBytes
+        guard let raw = arena.allocateChunk(bytes: full) else { throw .outOfMemory(requestedBytes: bytes) }
+        let held = bytes < full ? arena.resizeChunkInPlace(raw, bytes: bytes) : full
+        if hugePages, held == full {
+            // Advice only; a kernel without THP leaves 4 KiB pages, which is correct.
+            _ = dr_advise_huge_pages(raw, full)
+        }
+        if chunkCount == tableCapacity { growTable() }
+        chunks.unsafelyUnwrapped[chunkCount] = raw.bindMemory(to: sensor_record_t.self, capacity: held / ChunkGeometry.recordSize)
+        chunkCount += 1
+        lastChunkBytes = held
+        allocatedBytes += held
+    }
+
+    private mutating func growLastChunk(toRecords records: Int, in arena: JemallocArena) throws(RecordArenaError) {
+        let bytes = ChunkGeometry.sizeClass(forRecords: records)
+        guard bytes > lastChunkBytes else { return }
+        try checkLimit(adding: bytes - lastChunkBytes)
+        let last = chunks.unsafelyUnwrapped[chunkCount - 1]
+        let resized = arena.resizeChunkInPlace(UnsafeMutableRawPointer(last), bytes: bytes)
+        if resized >= bytes {
+            allocatedBytes += resized - lastChunkBytes
+            lastChunkBytes = resized
+            return
+        }
+        // jemalloc could not extend in place. The space is the chunk's own
+        // (see appendChunk), so this has not been observed; if it happens the
+        // last chunk's records move once, and `relocatedChunks` counts it.
+        guard let raw = arena.allocateChunk(bytes: bytes) else { throw .outOfMemory(requestedBytes: bytes) }
+        let moved = raw.bindMemory(to: sensor_record_t.self, capacity: bytes / ChunkGeometry.recordSize)
+        let stored = chunkRecordCount(chunkCount - 1)
+        moved.update(from: last, count: stored)
+        dr_chunk_free(arena.index, last)
+        chunks.unsafelyUnwrapped[chunkCount - 1] = moved
+        allocatedBytes += bytes - lastChunkBytes
+        lastChunkBytes = bytes
+        relocatedChunks += 1
+    }
+
+    private mutating func growTable() {
+        let newCapacity = max(16, tableCapacity * 2)
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<sensor_record_t>>.allocate(capacity: newCapacity)
+        if let chunks {
+            table.moveInitialize(from: chunks, count: chunkCount)
+            chunks.deallocate()
+        }
+        chunks = table
+        tableCapacity = newCapacity
+    }
+
+    /// Frees every chunk (one `reset` of the jemalloc arena) and returns the pages to the OS.
+    mutating func removeAll() {
+        if let arena, chunkCount > 0 { arena.resetAndPurge() }
+        count = 0
+        chunkCount = 0
+        lastChunkBytes = 0
+        allocatedBytes = 0
+        cursor = nil
+        writeEnd = nil
+    }
+
+    /// Releases the jemalloc arena to the pool and frees the chunk table.
+    mutating func destroy() {
+        if let arena { ArenaPool.shared.release(arena) }
+        arena = nil
+        chunks?.deallocate()
+        chunks = nil
+        tableCapacity = 0
+        count = 0
+        chunkCount = 0
+        lastChunkBytes = 0
+        allocatedBytes = 0
+        cursor = nil
+        writeEnd = nil
+    }
+
+    // MARK: Statistics
+
+    func statistics() -> ArenaStatistics {
+        let stats = arena?.statistics() ?? dr_arena_stats_t()
+        return ArenaStatistics(
+            recordCount: count, capacity: capacity, chunkCount: chunkCount,
+            allocatedBytes: Int(stats.allocated), activeBytes: Int(stats.active),
+            residentBytes: Int(stats.resident), mappedBytes: Int(stats.mapped),
+            relocatedChunks: relocatedChunks)
+    }
+
+    func checkInvariants() {
+        #if DEBUG
+        precondition(count >= 0 && count <= capacity, "count \(count) outside 0...\(capacity)")
+        precondition(chunkCount <= tableCapacity)
+        precondition(lastChunkBytes <= ChunkGeometry.chunkBytes)
+        if let cursor, let writeEnd, cursor != writeEnd {
+            precondition(cursor == pointer(atSlot: count) && cursor < writeEnd, "write cursor is not at slot \(count)")
+        }
+        #endif
+    }
+
+    private func pointer(atSlot slot: Int) -> UnsafeMutablePointer<sensor_record_t> {
+        let (chunk, offset) = slot.quotientAndRemainder(dividingBy: ChunkGeometry.recordsPerChunk)
+        return chunks.unsafelyUnwrapped[chunk] + offset
+    }
+}

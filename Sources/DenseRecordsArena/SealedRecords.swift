@@ -1,0 +1,71 @@
+public import DenseRecordsCore
+import InternalDenseRecordsUtilities
+public import CDenseRecords
+
+/// Immutable records moved out of a ``RecordArena``, safe to share across tasks.
+///
+/// Create one with ``RecordArena/seal()``. The records stay where the arena
+/// put them; nothing is copied. When the last reference goes away, the chunks
+/// are freed at once and the jemalloc arena returns to the pool.
+///
+/// ```swift
+/// let sealed = arena.seal()
+/// async let left = Task { sealed.sumOfValues() }.value
+/// async let right = Task { sealed.count }.value
+/// ```
+// @unchecked Sendable, and why that is sound: every stored property is a `let`
+// set in `init`, and the memory `storage` points to (the chunk table and the
+// chunks) is written only before `init` (by the RecordArena that filled it) and
+// freed only in `deinit`, which runs when no reference remains. In between it is
+// only read, and concurrent reads of unchanging memory do not race.
+public final class SealedRecords: @unchecked Sendable {
+    @usableFromInline let storage: ChunkStorage
+
+    init(storage: ChunkStorage) {
+        var storage = storage
+        storage.cursor = nil
+        storage.writeEnd = nil
+        self.storage = storage
+    }
+
+    deinit {
+        var storage = storage
+        storage.destroy()
+    }
+
+    /// Allocator-measured figures for the sealed records' arena.
+    public var statistics: ArenaStatistics { storage.statistics() }
+
+    /// Accesses the record at `position`.
+    ///
+    /// - Parameter position: A valid index: `0 <= position < count`. Any other index traps.
+    /// - Complexity: O(1).
+    @inlinable
+    public subscript(position: Int) -> SensorRecord {
+        SensorRecord(storage.pointer(at: position).pointee)
+    }
+}
+
+extension SealedRecords: RandomAccessCollection {
+    /// Always 0.
+    @inlinable public var startIndex: Int { 0 }
+    /// The number of records.
+    @inlinable public var endIndex: Int { storage.count }
+    /// The number of records.
+    @inlinable public var count: Int { storage.count }
+}
+
+extension SealedRecords: ChunkedRecords {
+    /// The number of chunks that hold records.
+    @inlinable public var chunkCount: Int { storage.filledChunkCount }
+
+    /// Calls `body` with each chunk's records, in order.
+    ///
+    /// - Parameter body: A closure that reads one chunk. The buffer is valid
+    ///   only during the call: do not store or return it.
+    /// - Throws: What `body` throws.
+    @inlinable
+    public func forEachChunk<E: Error>(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void) throws(E) {
+        for chunk in 0..<storage.filledChunkCount { try body(UnsafeBufferPointer(storage.buffer(ofChunk: chunk))) }
+    }
+}

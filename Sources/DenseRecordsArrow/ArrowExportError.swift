@@ -1,0 +1,49 @@
+import DenseRecordsCore
+import InternalDenseRecordsUtilities
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An error from an ``ArrowWriter``: a bad option, or the system refusing a file operation.
+///
+/// `destination` names what was being written: the path, or
+/// `file descriptor N` for a writer created on a descriptor.
+public enum ArrowExportError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// `open(2)` failed for `path` with `errno`.
+    case cannotOpen(path: String, errno: Int32)
+
+    /// `writev(2)` failed with `errno` after `bytesWritten` bytes had been written.
+    case writeFailed(destination: String, errno: Int32, bytesWritten: Int)
+
+    /// `close(2)` failed with `errno`; data may not have reached the file.
+    case closeFailed(destination: String, errno: Int32)
+
+    /// The batch size is outside `1...ArrowWriterOptions.maximumBatchSize`.
+    case invalidBatchSize(Int)
+
+    /// Memory for one record batch of columns (`requestedBytes`) was refused.
+    case outOfMemory(requestedBytes: Int)
+
+    /// A description that names the destination, the call and the system's reason.
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, code):
+            "cannot open \(path) for writing: \(Self.reason(code)) (errno \(code))"
+        case let .writeFailed(destination, code, written):
+            "writing Arrow data to \(destination) failed after \(written) bytes: \(Self.reason(code)) (errno \(code))"
+        case let .closeFailed(destination, code):
+            "closing \(destination) failed: \(Self.reason(code)) (errno \(code))"
+        case let .invalidBatchSize(size):
+            "Arrow batch size \(size) is outside 1...\(ArrowWriterOptions.maximumBatchSize)"
+        case let .outOfMemory(requested):
+            "out of memory: could not allocate \(requested) bytes for one Arrow record batch"
+        }
+    }
+
+    private static func reason(_ code: Int32) -> String {
+        guard let message = strerror(code) else { return "unknown error" }
+        return String(cString: message)
+    }
+}

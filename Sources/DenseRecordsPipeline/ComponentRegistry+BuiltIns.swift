@@ -1,0 +1,122 @@
+import DenseRecordsCore
+import DenseRecordsArena
+import DenseRecordsAudit
+import DenseRecordsArrow
+import DenseRecordsSnapshot
+import InternalDenseRecordsUtilities
+extension ComponentRegistry {
+    /// The components DenseRecords ships, registered under these names.
+    ///
+    /// | name | role | type | parameters |
+    /// |---|---|---|---|
+    /// | `synthetic` | source | ``SyntheticRecordSource`` | `records`, `sensors`, `seed`, `intervalMs`, `startNanoseconds`, `gapProbability` |
+    /// | `csv-reader` | source | ``CSVRecordSource`` | `path` (required), `onMalformedLine` (`fail`/`skip`), `maxLineBytes`, `bufferBytes` |
+    /// | `validate` | stage | ``RecordFilterStage`` | `min`, `max`, `requireFinite`, `requireKnownUnit`, `units` |
+    /// | `window-aggregate` | stage | ``WindowedAggregateStage`` | `windowMs`, `statistics` |
+    /// | `arena` | sink | ``RecordArenaSink`` | `byteLimit` |
+    /// | `csv-writer` | sink | ``CSVRecordSink`` | `path` (required) |
+    ///
+    /// Start from it and ``register(_:role:summary:parameters:productType:make:)`` your own.
+    public static var builtIn: ComponentRegistry {
+        var registry = ComponentRegistry()
+        do {
+            try registry.registerBuiltIns()
+        } catch {
+            preconditionFailure("DenseRecords built-in component registration failed: \(error)")
+        }
+        return registry
+    }
+
+    private mutating func registerBuiltIns() throws(ComponentRegistrationError) {
+        try register(
+            "synthetic", role: .source, summary: "Deterministic readings with regular timestamps, slow drift and occasional gaps.",
+            parameters: [
+                .optional("records", .integer(0...1_000_000_000_000), default: .integer(1_000_000), "records to produce"),
+                .optional("sensors", .integer(1...1_000_000), default: .integer(16), "number of sensors"),
+                .optional("seed", .integer(0...Int64.max), default: .integer(42), "generator seed"),
+                .optional("intervalMs", .integer(1...86_400_000), default: .integer(1_000), "each sensor's period in ms"),
+                .optional("startNanoseconds", .integer(), default: .integer(1_700_000_000_000_000_000), "first timestamp"),
+                .optional("gapProbability", .number(0...1), default: .number(0.002), "per-reading chance of a silence"),
+            ]
+        ) { parameters in
+            SyntheticRecordSource(
+                recordCount: try parameters.integer("records"), sensorCount: try parameters.integer("sensors"),
+                seed: UInt64(try parameters.integer("seed")),
+                intervalNanoseconds: Int64(try parameters.integer("intervalMs")) * 1_000_000,
+                startNanoseconds: Int64(try parameters.integer("startNanoseconds")),
+                gapProbability: try parameters.number("gapProbability"))
+        }
+        try register(
+            "csv-reader", role: .source, summary: "Streams a sensor_id,timestamp,value,unit CSV file of any size.",
+            parameters: [
+                .required("path", .string, "the CSV file, relative to the working directory"),
+                .optional("onMalformedLine", .choice(MalformedLinePolicy.allCases.map(\.rawValue)), default: .string("fail"),
+                    "skip and count malformed lines, or fail on the first"),
+                .optional("maxLineBytes", .integer(16...(64 << 20)), default: .integer(4_096), "longest line accepted"),
+                .optional("bufferBytes", .integer(4_096...(256 << 20)), default: .integer(1 << 20), "read buffer size"),
+            ]
+        ) { parameters in
+            let maxLineBytes = try parameters.integer("maxLineBytes")
+            let bufferBytes = try parameters.integer("bufferBytes")
+            guard maxLineBytes <= bufferBytes - 2 else {
+                throw ComponentParameterError(
+                    parameter: "maxLineBytes",
+                    message: "(\(maxLineBytes)) must leave room for a line ending in \"bufferBytes\" (\(bufferBytes)): at most \(bufferBytes - 2)")
+            }
+            return CSVRecordSource(
+                path: try parameters.string("path"),
+                policy: MalformedLinePolicy(rawValue: try parameters.string("onMalformedLine")) ?? .fail,
+                maxLineBytes: maxLineBytes, bufferBytes: bufferBytes)
+        }
+        try register(
+            "validate", role: .stage, summary: "Drops non-finite values, values out of range and units not allowed.",
+            parameters: [
+                .optional("min", .number(), default: .null, "smallest value kept"),
+                .optional("max", .number(), default: .null, "largest value kept"),
+                .optional("requireFinite", .boolean, default: .bool(true), "drop NaN and infinities"),
+                .optional("requireKnownUnit", .boolean, default: .bool(true), "drop unknown unit codes"),
+                .optional("units", .choices(SensorUnit.allKnown.map(\.name)), default: .null, "units kept (all when absent)"),
+            ]
+        ) { parameters in
+            let minimum = try parameters.optionalNumber("min")
+            let maximum = try parameters.optionalNumber("max")
+            if let minimum, let maximum, minimum > maximum {
+                throw ComponentParameterError(parameter: "max", message: "(\(maximum)) must not be below \"min\" (\(minimum))")
+            }
+            var units: Set<SensorUnit>? = nil
+            if parameters.values["units"] != nil, parameters.values["units"] != .null {
+                units = Set(try parameters.strings("units").compactMap { SensorUnit(name: $0) })
+            }
+            return RecordFilterStage(
+                minimum: minimum, maximum: maximum, requireFinite: try parameters.boolean("requireFinite"),
+                requireKnownUnit: try parameters.boolean("requireKnownUnit"), allowedUnits: units)
+        }
+        try register(
+            "window-aggregate", role: .stage, summary: "Per-sensor mean/min/max over tumbling windows.",
+            parameters: [
+                .optional("windowMs", .integer(1...(366 * 86_400_000)), default: .integer(60_000), "window length in ms"),
+                .optional("statistics", .choices(WindowedAggregateStage.Statistic.allCases.map(\.rawValue)),
+                    default: .array([.string("mean"), .string("min"), .string("max")]), "statistics emitted per window, in order"),
+            ]
+        ) { parameters in
+            WindowedAggregateStage(
+                windowNanoseconds: Int64(try parameters.integer("windowMs")) * 1_000_000,
+                statistics: try parameters.strings("statistics").compactMap { WindowedAggregateStage.Statistic(rawValue: $0) })
+        }
+        try register(
+            "arena", role: .sink, summary: "Appends every record to a RecordArena.",
+            parameters: [.optional("byteLimit", .integer(0...Int64.max), default: .null, "most bytes the arena may hold")]
+        ) { parameters in
+            var limit: Int? = nil
+            if parameters.values["byteLimit"] != .null { limit = try parameters.integer("byteLimit") }
+            return RecordArenaSink(byteLimit: limit)
+        }
+        try register(
+            "csv-writer", role: .sink, summary: "Writes records as sensor_id,timestamp,value,unit CSV.",
+            parameters: [.required("path", .string, "the file to create or truncate")]
+        ) { parameters in
+            CSVRecordSink(path: try parameters.string("path"))
+        }
+        try registerArrowWriter()
+    }
+}

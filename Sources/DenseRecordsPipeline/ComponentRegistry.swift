@@ -1,0 +1,154 @@
+import DenseRecordsCore
+import DenseRecordsArena
+import DenseRecordsAudit
+import DenseRecordsArrow
+import DenseRecordsSnapshot
+import InternalDenseRecordsUtilities
+/// A named factory for one kind of pipeline component.
+///
+/// A factory records its product's concrete type only as a name and a
+/// conformance check, so the builder can check a spec against every protocol
+/// before constructing anything.
+public struct ComponentFactory: Sendable {
+    /// The name specs use in `"component": "…"`.
+    public let name: String
+    /// The role the factory was registered for.
+    public let role: ComponentRole
+    /// The product's concrete type, as error messages show it (`CSVRecordSource`).
+    public let typeName: String
+    /// The parameters the factory accepts.
+    public let parameters: [ParameterSpec]
+    /// One line for `validate` output and documentation.
+    public let summary: String
+    let conforms: @Sendable (ComponentRole) -> Bool
+    let make: @Sendable (ComponentParameters) throws -> AnyObject
+
+    /// Whether the factory's product conforms to the protocol `role` requires.
+    ///
+    /// - Parameter role: A role.
+    /// - Returns: Whether the product type conforms to ``ComponentRole/protocolName``.
+    /// - Complexity: One dynamic conformance lookup.
+    public func productConforms(to role: ComponentRole) -> Bool { conforms(role) }
+
+    /// The declaration of parameter `name`, or `nil`.
+    ///
+    /// - Parameter name: A parameter name.
+    /// - Returns: The declaration, if the factory has one.
+    public func parameter(named name: String) -> ParameterSpec? { parameters.first { $0.name == name } }
+}
+
+/// Why a factory could not be registered.
+public enum ComponentRegistrationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A factory with that name is already registered.
+    case duplicateName(String)
+    /// The name is empty or contains characters other than letters, digits, `-`, `_` and `.`.
+    case invalidName(String)
+    /// The product type does not conform to the declared role's protocol.
+    case doesNotConform(name: String, typeName: String, role: ComponentRole)
+    /// A parameter is declared twice, or its default does not fit its kind.
+    case invalidParameter(name: String, parameter: String, problem: String)
+
+    /// A sentence naming the factory, type, role and protocol or parameter at fault.
+    public var description: String {
+        switch self {
+        case let .duplicateName(name):
+            "cannot register \"\(name)\": a component with that name is already registered"
+        case let .invalidName(name):
+            "cannot register \"\(name)\": names use letters, digits, '-', '_' and '.' only"
+        case let .doesNotConform(name, typeName, role):
+            "cannot register \"\(name)\" as a \(role): \(typeName) does not conform to \(role.protocolName)"
+        case let .invalidParameter(name, parameter, problem):
+            "cannot register \"\(name)\": parameter \"\(parameter)\" \(problem)"
+        }
+    }
+}
+
+/// A set of named component factories that pipeline specs can refer to.
+///
+/// A registry is a value: build one, pass it to a ``PipelineBuilder``, and
+/// tests get their own without touching global state. ``builtIn`` holds the
+/// components DenseRecords ships.
+///
+/// Registering checks, at that moment, that the product type conforms to the
+/// protocol of the declared role: the runtime counterpart of Python's
+/// `@runtime_checkable` `isinstance` check at registration.
+///
+/// ```swift
+/// var registry = ComponentRegistry.builtIn
+/// try registry.register("scale", role: .stage, parameters: [.required("factor", .number())]) { parameters in
+///     ScaleStage(factor: try parameters.number("factor"))
+/// }
+/// ```
+public struct ComponentRegistry: Sendable {
+    /// The factories by name.
+    public private(set) var factories: [String: ComponentFactory] = [:]
+
+    /// Creates an empty registry.
+    public init() {}
+
+    /// Registers a factory under `name` for `role`.
+    ///
+    /// The factory must not open, allocate or start anything: the builder
+    /// calls it only after the whole spec validated, but before the run, and
+    /// drops the products if another factory fails. Acquire resources in the
+    /// component's `open()`.
+    ///
+    /// - Parameters:
+    ///   - name: The name specs use; letters, digits, `-`, `_` and `.`.
+    ///   - role: The role the product is meant for.
+    ///   - summary: One line of documentation.
+    ///   - parameters: The parameters the factory accepts.
+    ///   - productType: The product's concrete type; inferred from `make`.
+    ///   - make: Creates the component from checked parameters. It may throw
+    ///     ``ComponentParameterError`` for problems that span parameters.
+    /// - Throws: ``ComponentRegistrationError`` if the name is taken or
+    ///   invalid, `Product` does not conform to the role's protocol, or a
+    ///   parameter's declaration is inconsistent.
+    /// - Complexity: O(*p*²) in the number of parameters.
+    public mutating func register<Product: AnyObject>(
+        _ name: String,
+        role: ComponentRole,
+        summary: String = "",
+        parameters: [ParameterSpec] = [],
+        productType: Product.Type = Product.self,
+        make: @escaping @Sendable (ComponentParameters) throws -> Product
+    ) throws(ComponentRegistrationError) {
+        let allowed = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
+        }
+        guard !name.isEmpty, allowed else { throw .invalidName(name) }
+        guard factories[name] == nil else { throw .duplicateName(name) }
+        let typeName = String(describing: productType)
+        guard role.isConformed(by: productType) else { throw .doesNotConform(name: name, typeName: typeName, role: role) }
+        var seen: Set<String> = []
+        for parameter in parameters {
+            guard seen.insert(parameter.name).inserted else {
+                throw .invalidParameter(name: name, parameter: parameter.name, problem: "is declared twice")
+            }
+            if let defaultValue = parameter.defaultValue, defaultValue != .null,
+                case let .failure(mismatch) = parameter.kind.check(defaultValue)
+            {
+                throw .invalidParameter(name: name, parameter: parameter.name, problem: "has a default that \(mismatch)")
+            }
+        }
+        factories[name] = ComponentFactory(
+            name: name, role: role, typeName: typeName, parameters: parameters, summary: summary,
+            conforms: { role in role.isConformed(by: productType) },
+            make: { parameters in try make(parameters) })
+    }
+
+    /// The factory registered as `name`, or `nil`.
+    ///
+    /// - Parameter name: A component name.
+    /// - Returns: The factory, if registered.
+    /// - Complexity: O(1).
+    public func factory(named name: String) -> ComponentFactory? { factories[name] }
+
+    /// The registered names for `role`, sorted.
+    ///
+    /// - Parameter role: A role.
+    /// - Returns: The names of factories whose product conforms to the role's protocol.
+    public func names(for role: ComponentRole) -> [String] {
+        factories.values.filter { $0.productConforms(to: role) }.map(\.name).sorted()
+    }
+}

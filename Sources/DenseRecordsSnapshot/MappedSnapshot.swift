@@ -1,0 +1,245 @@
+public import DenseRecordsCore
+import DenseRecordsArena
+import InternalDenseRecordsUtilities
+public import CDenseRecords
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A snapshot file opened read-only through `mmap`: its records, in place, with no copy.
+///
+/// `MappedSnapshot` conforms to ``ChunkedRecords``, so it answers the same
+/// read API as a ``RecordArena`` — indexing, iteration, `forEachChunk`,
+/// `sumOfValues()` — with each snapshot block as one chunk. Opening reads only
+/// the two 4 KiB header slots and maps the file; the kernel pages records in
+/// as they are first touched.
+///
+/// ```swift
+/// let snapshot = try MappedSnapshot(contentsOf: "/var/lib/sensors/readings.drsnap")
+/// try snapshot.verify()             // optional: check every block's CRC32C now
+/// print(snapshot.count, snapshot.sumOfValues())
+/// ```
+///
+/// ## Verification
+///
+/// The header is always checked at open. Blocks are checked when you ask:
+/// - ``verify()`` checks every block not yet checked;
+/// - ``forEachVerifiedChunk(_:)`` and ``verifiedRecord(at:)`` check each block
+///   the first time they read it, and throw instead of handing out bad bytes.
+///
+/// The `ChunkedRecords` and `RandomAccessCollection` members cannot throw, so
+/// they read without checking: call ``verify()`` once before trusting them
+/// with a file of unknown health. Each block is checked at most once per
+/// `MappedSnapshot`; a bitset of atomics records which, so concurrent readers
+/// share the work and never race.
+///
+/// ## Lifetime
+///
+/// The mapping lasts as long as the object. Saving a new snapshot over the
+/// same path does not disturb it (the old file lives on until unmapped), and
+/// appending only writes past what it mapped. Truncating the file under it
+/// from outside DenseRecords would make reads of the lost pages fault.
+// @unchecked Sendable, and why that is sound: every stored property is a `let`
+// set in `init`. The mapping is PROT_READ and is only unmapped in `deinit`, when
+// no reference remains, so concurrent reads of it cannot race with a write. The
+// one mutable state, the verified-block bitset, is an array of `Atomic<UInt64>`
+// changed only with atomic read-modify-write operations.
+public final class MappedSnapshot: @unchecked Sendable {
+    /// The committed state the snapshot was opened with.
+    public let header: SnapshotHeader
+
+    /// The path the snapshot was opened from.
+    public let path: String
+
+    @usableFromInline let base: UnsafeRawPointer
+    let mappedLength: Int
+    // Single-segment fast path for indexing (every snapshot saved in one go).
+    @usableFromInline let firstSegmentOffset: Int
+    @usableFromInline let isSingleSegment: Bool
+    @usableFromInline let recordsPerBlock: Int
+    @usableFromInline let blockStride: Int
+    private let verifiedWords: UnsafeMutablePointer<Atomic<UInt64>>
+    private let verifiedWordCount: Int
+
+    /// Opens the snapshot at `path` read-only and maps it, without reading its blocks.
+    ///
+    /// - Parameter path: A snapshot file.
+    /// - Throws: ``SnapshotError`` if the file cannot be opened or mapped, or
+    ///   its header is damaged, from the future, or describes more bytes than
+    ///   the file has.
+    /// - Complexity: O(1): two header slots are read (8 KiB) and one `mmap` made,
+    ///   whatever the record count.
+    public init(contentsOf path: String) throws(SnapshotError) {
+        let file = try SnapshotFile(path: path, flags: O_RDONLY)
+        let size = try file.size()
+        guard size > 0 else { throw .emptyFile }
+        let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
+        defer { region.deallocate() }
+        let got = try file.read(into: region, at: 0)
+        let header = try SnapshotFormat.parseHeader(UnsafeRawBufferPointer(rebasing: region[0..<got]), fileSize: size)
+        guard let mapping = mmap(nil, header.fileSize, PROT_READ, MAP_SHARED, file.descriptor, 0),
+            mapping != MAP_FAILED
+        else { throw .system(operation: "mmap", path: path, errno: errno) }
+        self.header = header
+        self.path = path
+        self.base = UnsafeRawPointer(mapping)
+        self.mappedLength = header.fileSize
+        self.firstSegmentOffset = header.segments.first?.fileOffset ?? SnapshotFormat.dataOffset
+        self.isSingleSegment = header.segments.count <= 1
+        self.recordsPerBlock = header.recordsPerBlock
+        self.blockStride = header.recordsPerBlock * SnapshotFormat.recordSize + SnapshotFormat.trailerSize
+        // The data region is viewed as records; trailers in it are only ever read as raw bytes.
+        let dataBytes = header.fileSize - SnapshotFormat.dataOffset
+        if dataBytes > 0 {
+            _ = (base + SnapshotFormat.dataOffset).bindMemory(to: sensor_record_t.self, capacity: dataBytes / SnapshotFormat.recordSize)
+        }
+        verifiedWordCount = Swift.max(1, (header.blockCount + 63) / 64)
+        verifiedWords = .allocate(capacity: verifiedWordCount)
+        for word in 0..<verifiedWordCount { (verifiedWords + word).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), mappedLength)
+        verifiedWords.deinitialize(count: verifiedWordCount)
+        verifiedWords.deallocate()
+    }
+
+    // MARK: Verification
+
+    /// Checks every block's CRC32C that has not been checked yet.
+    ///
+    /// Safe to call from several tasks at once; each block is marked verified
+    /// once it has matched.
+    ///
+    /// - Throws: ``SnapshotError/blockChecksumMismatch(block:offset:stored:computed:)``
+    ///   or ``SnapshotError/misplacedBlock(block:offset:reason:)`` for the first bad block.
+    /// - Complexity: O(*n*) in the bytes of unverified blocks; reads them all.
+    public func verify() throws(SnapshotError) {
+        guard verifiedBlockCount < header.blockCount else { return }
+        // Read ahead for the pass, then back to normal paging for the reads that follow.
+        advise(MADV_SEQUENTIAL)
+        defer { advise(MADV_NORMAL) }
+        for block in 0..<header.blockCount { try verifyBlock(block) }
+    }
+
+    /// Checks one block's CRC32C, unless it has already matched.
+    ///
+    /// - Parameter block: A block index, `0 ..< header.blockCount`; any other traps.
+    /// - Throws: ``SnapshotError`` if the block does not match its trailer.
+    /// - Complexity: O(*b*) in the block's bytes the first time, O(1) after.
+    public func verifyBlock(_ block: Int) throws(SnapshotError) {
+        precondition(block >= 0 && block < header.blockCount, "Block index \(block) out of range 0..<\(header.blockCount)")
+        let (word, bit) = block.quotientAndRemainder(dividingBy: 64)
+        let mask: UInt64 = 1 << UInt64(bit)
+        if verifiedWords[word].load(ordering: .acquiring) & mask != 0 { return }
+        try SnapshotFormat.verifyBlock(block, of: header, base: base)
+        verifiedWords[word].bitwiseOr(mask, ordering: .releasing)
+    }
+
+    /// Whether block `block` has been checked and matched.
+    ///
+    /// - Parameter block: A block index, `0 ..< header.blockCount`; any other traps.
+    /// - Returns: `true` once the block has matched its CRC32C through this object.
+    public func isBlockVerified(_ block: Int) -> Bool {
+        precondition(block >= 0 && block < header.blockCount, "Block index \(block) out of range 0..<\(header.blockCount)")
+        let (word, bit) = block.quotientAndRemainder(dividingBy: 64)
+        return verifiedWords[word].load(ordering: .acquiring) & (1 << UInt64(bit)) != 0
+    }
+
+    /// The number of blocks checked and matched so far.
+    ///
+    /// - Complexity: O(*b* / 64) in the number of blocks.
+    public var verifiedBlockCount: Int {
+        var total = 0
+        for word in 0..<verifiedWordCount { total += verifiedWords[word].load(ordering: .relaxed).nonzeroBitCount }
+        return total
+    }
+
+    /// Calls `body` with each block's records, in order, checking each block the first time it is read.
+    ///
+    /// - Parameter body: A closure that reads one block. The buffer is valid
+    ///   only during the call: do not store or return it.
+    /// - Throws: ``SnapshotError`` for the first block that does not match;
+    ///   `body` has seen every block before it and none after.
+    /// - Complexity: O(*n*).
+    public func forEachVerifiedChunk(_ body: (UnsafeBufferPointer<sensor_record_t>) -> Void) throws(SnapshotError) {
+        for block in 0..<header.blockCount {
+            try verifyBlock(block)
+            body(buffer(ofBlock: block))
+        }
+    }
+
+    /// The record at `position`, after checking the block that holds it.
+    ///
+    /// - Parameter position: A valid index: `0 <= position < count`. Any other index traps.
+    /// - Returns: The record.
+    /// - Throws: ``SnapshotError`` if the record's block does not match its CRC32C.
+    /// - Complexity: O(*b*) in the block's bytes the first time the block is read, O(1) after.
+    public func verifiedRecord(at position: Int) throws(SnapshotError) -> SensorRecord {
+        precondition(position >= 0 && position < header.recordCount, "Index out of range")
+        let segment = header.segments[header.segmentIndex(containingRecord: position)]
+        try verifyBlock(segment.firstBlock + (position - segment.firstRecord) / recordsPerBlock)
+        return self[position]
+    }
+
+    /// Block `block`'s records.
+    func buffer(ofBlock block: Int) -> UnsafeBufferPointer<sensor_record_t> {
+        let location = header.block(block)
+        let start = (base + location.fileOffset).assumingMemoryBound(to: sensor_record_t.self)
+        return UnsafeBufferPointer(start: start, count: location.recordCount)
+    }
+
+    /// Tells the kernel how the mapping will be read (`madvise`); only a hint, so failures are ignored.
+    func advise(_ advice: Int32) {
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), mappedLength, advice)
+    }
+
+    // MARK: Reading
+
+    /// Accesses the record at `position`, without checking its block.
+    ///
+    /// - Parameter position: A valid index: `0 <= position < count`. Any other index traps.
+    /// - Complexity: O(1) for a snapshot of one segment; O(log *s*) in its segments otherwise.
+    @inlinable
+    public subscript(position: Int) -> SensorRecord {
+        precondition(position >= 0 && position < header.recordCount, "Index out of range")
+        let offset: Int
+        if isSingleSegment {
+            let (block, slot) = position.quotientAndRemainder(dividingBy: recordsPerBlock)
+            offset = firstSegmentOffset + block * blockStride + slot * SnapshotFormat.recordSize
+        } else {
+            offset = header.fileOffset(ofRecord: position)
+        }
+        return SensorRecord((base + offset).assumingMemoryBound(to: sensor_record_t.self).pointee)
+    }
+}
+
+extension MappedSnapshot: RandomAccessCollection {
+    /// Always 0.
+    @inlinable public var startIndex: Int { 0 }
+    /// The number of records.
+    @inlinable public var endIndex: Int { header.recordCount }
+    /// The number of records.
+    @inlinable public var count: Int { header.recordCount }
+}
+
+extension MappedSnapshot: ChunkedRecords {
+    /// The number of blocks: each block is one chunk.
+    public var chunkCount: Int { header.blockCount }
+
+    /// Calls `body` with each block's records, in order, without checking them.
+    ///
+    /// Call ``verify()`` first, or use ``forEachVerifiedChunk(_:)``, when the
+    /// file's health is unknown.
+    ///
+    /// - Parameter body: A closure that reads one block. The buffer is valid
+    ///   only during the call: do not store or return it.
+    /// - Throws: What `body` throws; later blocks are not visited.
+    /// - Complexity: O(*c*) calls, where *c* is the number of blocks.
+    public func forEachChunk<E: Error>(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void) throws(E) {
+        for block in 0..<header.blockCount { try body(buffer(ofBlock: block)) }
+    }
+}

@@ -1,0 +1,235 @@
+public import DenseRecordsCore
+public import DenseRecordsArena
+import InternalDenseRecordsUtilities
+internal import CDenseRecordsShims
+internal import CDenseRecords
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Choices for ``ChunkedRecords/writeSnapshot(to:options:)``.
+public struct SnapshotWriteOptions: Sendable, Equatable {
+    /// Records per block: each block has its own CRC32C and is verified as a unit.
+    ///
+    /// The default, ``RecordArena/recordsPerChunk``, makes every full arena
+    /// chunk exactly one block, so a save is one `writev` per chunk. It must
+    /// lie in `1...SnapshotFormat.maximumRecordsPerBlock`.
+    public var recordsPerBlock: Int
+
+    /// The creation time to record, in nanoseconds since the Unix epoch, or
+    /// `nil` for the current time.
+    public var creationTimeNanoseconds: Int64?
+
+    /// Creates write options.
+    ///
+    /// - Parameters:
+    ///   - recordsPerBlock: Records per block; traps outside `1...SnapshotFormat.maximumRecordsPerBlock`.
+    ///   - creationTimeNanoseconds: The creation time to record, or `nil` for now.
+    public init(recordsPerBlock: Int = RecordArena.recordsPerChunk, creationTimeNanoseconds: Int64? = nil) {
+        precondition(
+            recordsPerBlock >= 1 && recordsPerBlock <= SnapshotFormat.maximumRecordsPerBlock,
+            "recordsPerBlock \(recordsPerBlock) is outside 1...\(SnapshotFormat.maximumRecordsPerBlock)")
+        self.recordsPerBlock = recordsPerBlock
+        self.creationTimeNanoseconds = creationTimeNanoseconds
+    }
+}
+
+extension ChunkedRecords {
+    /// Saves the records as a snapshot file at `path`, replacing any file there atomically.
+    ///
+    /// The records are written exactly as they lie in memory, with one
+    /// `writev` per block straight from the chunks and no per-record encoding.
+    /// The file is written under a temporary name in the same folder, flushed
+    /// with `fsync`, renamed over `path`, and then the folder is flushed. A
+    /// crash at any moment leaves either the old file at `path` or the new one,
+    /// never a mix (at worst, a stray `.<name>.tmp-…` file next to it).
+    ///
+    /// ```swift
+    /// try arena.writeSnapshot(to: "/var/lib/sensors/readings.drsnap")
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - path: Where to save. Its folder must exist and be writable.
+    ///   - options: The block size and creation time to record.
+    /// - Returns: The header that was written.
+    /// The new file gets mode `0644` less the process's umask; the old file's
+    /// mode and owner are not carried over.
+    ///
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` when the
+    ///   operating system refuses a step. Until the rename, the file at `path`
+    ///   is unchanged and the temporary file is removed; if only the final
+    ///   `fsync` of the folder fails, the new file is in place but a power cut
+    ///   could still undo the rename.
+    /// - Complexity: O(*n*): one pass that computes each block's CRC32C and writes it.
+    @discardableResult
+    public func writeSnapshot(to path: String, options: SnapshotWriteOptions = .init()) throws(SnapshotError) -> SnapshotHeader {
+        let header = SnapshotHeader(
+            recordCount: count, recordsPerBlock: options.recordsPerBlock,
+            creationTime: options.creationTimeNanoseconds ?? nanosecondsSinceEpoch())
+        let directory = directoryPart(of: path)
+        let temporary = temporaryPath(for: path, in: directory)
+        do {
+            let file = try SnapshotFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL)
+            let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
+            defer { region.deallocate() }
+            region.initializeMemory(as: UInt8.self, repeating: 0)
+            SnapshotFormat.encode(header, into: UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize]))
+            var vectors = [iovec(iov_base: region.baseAddress, iov_len: region.count)]
+            try file.writeAll(&vectors)
+            try writeBlocks(to: file, recordsPerBlock: header.recordsPerBlock, firstBlock: 0)
+            try file.sync()
+        } catch {
+            _ = unlink(temporary)
+            throw error
+        }
+        do {
+            try renameFile(temporary, to: path)
+        } catch {
+            _ = unlink(temporary)
+            throw error
+        }
+        try syncDirectory(directory)
+        return header
+    }
+
+    /// Adds the records to the end of the snapshot at `path`, as a new segment, without rewriting a byte of it.
+    ///
+    /// The new blocks go after the committed end of the file and are flushed
+    /// with `fsync`; only then is a new header written, into the header slot
+    /// the current one does not occupy, and flushed again. A crash at any
+    /// moment leaves the file opening as before the append or after it: a torn
+    /// header slot fails its checksum and the other slot is used, and bytes
+    /// past the committed end are ignored (and cut by the next append).
+    ///
+    /// Appends to one file are serialized with an exclusive `flock`. An open
+    /// ``MappedSnapshot`` of the file keeps seeing the records it opened with.
+    ///
+    /// - Parameter path: An existing snapshot file.
+    /// - Returns: The new header, or the current one when there are no records to add.
+    /// - Throws: A ``SnapshotError`` if the file is not a valid snapshot, has
+    ///   ``SnapshotFormat/maximumSegmentCount`` segments already
+    ///   (``SnapshotError/tooManySegments(limit:)``), or the system refuses a
+    ///   step. The committed snapshot is unchanged then.
+    /// - Complexity: O(*n*) in the records appended; the existing blocks are not read.
+    @discardableResult
+    public func appendSnapshot(to path: String) throws(SnapshotError) -> SnapshotHeader {
+        let file = try SnapshotFile(path: path, flags: O_RDWR)
+        try file.lockExclusively()
+        let size = try file.size()
+        let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
+        defer { region.deallocate() }
+        let got = try file.read(into: region, at: 0)
+        let current = try SnapshotFormat.parseHeader(UnsafeRawBufferPointer(rebasing: region[0..<got]), fileSize: size)
+        guard !isEmpty else { return current }
+        guard current.segments.count < SnapshotFormat.maximumSegmentCount else {
+            throw .tooManySegments(limit: SnapshotFormat.maximumSegmentCount)
+        }
+        let next = current.appending(count, modificationTime: nanosecondsSinceEpoch())
+        // Bytes past the committed end are a torn earlier append: drop them.
+        if size != current.fileSize { try file.truncate(to: current.fileSize) }
+        try file.seek(to: current.fileSize)
+        try writeBlocks(to: file, recordsPerBlock: current.recordsPerBlock, firstBlock: current.blockCount)
+        try file.sync()
+        let slot = UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize])
+        slot.initializeMemory(as: UInt8.self, repeating: 0)
+        SnapshotFormat.encode(next, into: slot)
+        try file.writeAll(UnsafeRawBufferPointer(slot), at: next.slotOffset)
+        try file.sync()
+        return next
+    }
+
+    /// Streams every record into `file` at its current position as blocks
+    /// numbered from `firstBlock`, each followed by its trailer.
+    func writeBlocks(to file: borrowing SnapshotFile, recordsPerBlock: Int, firstBlock: Int) throws(SnapshotError) {
+        var stream = BlockStream(recordsPerBlock: recordsPerBlock, firstBlock: firstBlock)
+        defer { stream.deallocate() }
+        try forEachChunk { (chunk) throws(SnapshotError) in
+            try stream.add(chunk, to: file)
+        }
+        try stream.finish(to: file)
+        precondition(stream.recordsWritten == count, "\(Self.self).forEachChunk visited \(stream.recordsWritten) records, but count is \(count)")
+    }
+}
+
+private let temporaryCounter = Atomic<Int>(0)
+
+/// `<folder>/.<name>.tmp-<pid>-<n>`: in the same folder, so that `rename` is atomic.
+private func temporaryPath(for path: String, in directory: String) -> String {
+    let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+    let n = temporaryCounter.add(1, ordering: .relaxed).newValue
+    return "\(directory)/.\(name).tmp-\(getpid())-\(n)"
+}
+
+/// Cuts a stream of chunks into blocks and writes them with their trailers.
+///
+/// Each chunk's pieces are written before the next chunk is visited, so no
+/// pointer into a chunk outlives the `forEachChunk` call that lent it. A
+/// block's CRC32C runs on across chunks, and its trailer goes out with the
+/// write that completes it. Trailers wait in a small ring, and the pending
+/// `iovec`s are written whenever the ring fills or a chunk ends, so a chunk
+/// of many small blocks still takes few `writev` calls.
+struct BlockStream {
+    static let ringSize = 64
+    let recordsPerBlock: Int
+    private(set) var block: Int
+    private(set) var recordsWritten = 0
+    private var filled = 0
+    private var checksum: UInt32 = 0
+    private var vectors: [iovec] = []
+    private var pendingTrailers = 0
+    private let trailers = UnsafeMutableRawPointer.allocate(
+        byteCount: BlockStream.ringSize * SnapshotFormat.trailerSize, alignment: 8)
+
+    init(recordsPerBlock: Int, firstBlock: Int) {
+        self.recordsPerBlock = recordsPerBlock
+        self.block = firstBlock
+        vectors.reserveCapacity(2 * BlockStream.ringSize + 2)
+    }
+
+    func deallocate() { trailers.deallocate() }
+
+    mutating func add(_ chunk: UnsafeBufferPointer<sensor_record_t>, to file: borrowing SnapshotFile) throws(SnapshotError) {
+        guard let start = chunk.baseAddress, !chunk.isEmpty else { return }
+        var next = UnsafeRawPointer(start)
+        var remaining = chunk.count
+        while remaining > 0 {
+            let taken = Swift.min(remaining, recordsPerBlock - filled)
+            let bytes = taken * SnapshotFormat.recordSize
+            checksum = dr_crc32c(checksum, next, bytes)
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: next), iov_len: bytes))
+            filled += taken
+            recordsWritten += taken
+            next += bytes
+            remaining -= taken
+            if filled == recordsPerBlock {
+                closeBlock()
+                if pendingTrailers == BlockStream.ringSize { try flush(to: file) }
+            }
+        }
+        try flush(to: file)
+    }
+
+    mutating func finish(to file: borrowing SnapshotFile) throws(SnapshotError) {
+        if filled > 0 { closeBlock() }
+        try flush(to: file)
+    }
+
+    private mutating func flush(to file: borrowing SnapshotFile) throws(SnapshotError) {
+        try file.writeAll(&vectors)
+        pendingTrailers = 0
+    }
+
+    /// Appends the current block's trailer, from the next free place in the ring.
+    private mutating func closeBlock() {
+        let trailer = trailers + pendingTrailers * SnapshotFormat.trailerSize
+        SnapshotFormat.encodeTrailer(payloadChecksum: checksum, count: filled, block: block, into: trailer)
+        vectors.append(iovec(iov_base: trailer, iov_len: SnapshotFormat.trailerSize))
+        pendingTrailers += 1
+        block += 1
+        filled = 0
+        checksum = 0
+    }
+}
