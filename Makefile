@@ -4,6 +4,8 @@
 SWIFT       ?= swift
 # Warnings are errors in every build this Makefile makes.
 STRICT      := -Xswiftc -warnings-as-errors
+# Every import of a package target must be a declared dependency: no upward arrows.
+IMPORTS     := --explicit-target-dependency-import-check error
 REPORT_DIR  ?= reports
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The sanitizers' C++ runtimes (new/delete interceptors). swiftc links only the C
@@ -31,7 +33,7 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build $(STRICT)
+	$(SWIFT) build $(STRICT) $(IMPORTS)
 
 ## The main job: the memory comparison report, written to reports/.
 report: deps
@@ -48,26 +50,36 @@ report-quick: deps
 test: deps test-debug test-release test-asan test-tsan example
 
 test-debug:
-	$(SWIFT) test --scratch-path .build-debug $(STRICT)
+	$(SWIFT) test --scratch-path .build-debug $(STRICT) $(IMPORTS)
 
 test-release:
-	$(SWIFT) test -c release --scratch-path .build-release $(STRICT)
+	$(SWIFT) test -c release --scratch-path .build-release $(STRICT) $(IMPORTS)
 
 ## AddressSanitizer for Swift and C, with UndefinedBehaviorSanitizer on the C target.
 test-asan:
-	$(SWIFT) test --scratch-path .build-asan --sanitize=address $(STRICT) \
+	$(SWIFT) test --scratch-path .build-asan --sanitize=address $(STRICT) $(IMPORTS) \
 	  -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined $(call sanitizer_cxx,asan)
 
 test-tsan:
-	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread $(STRICT) $(call sanitizer_cxx,tsan)
+	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread $(STRICT) $(IMPORTS) $(call sanitizer_cxx,tsan)
 
 ## The long soak: 60 s of ingest/removeAll/refill cycles with RSS sampled (CI runs 5 s).
 soak: deps
 	DENSE_RECORDS_SOAK_SECONDS=60 $(SWIFT) test -c release --scratch-path .build-release $(STRICT) --filter SoakTests
 
-## Build and run the example consumer, which depends on DenseRecords by path.
+## Build and run the example consumers, which depend on DenseRecords by path, and check
+## that each builds lean: the arena-only service compiles neither swift-log nor
+## swift-metrics nor the pipeline, and the audit-only service links no jemalloc.
 example: deps
 	cd Examples/SensorService && $(SWIFT) run $(STRICT) sensor-service
+	@cd Examples/SensorService && built=$$(ls "$$($(SWIFT) build --show-bin-path)/Modules" 2>/dev/null || ls "$$($(SWIFT) build --show-bin-path)"); \
+	  for module in Logging Metrics DenseRecordsPipeline DenseRecordsAudit; do \
+	    if echo "$$built" | grep -q "^$$module\.\(swiftmodule\|build\)$$"; then echo "SensorService built $$module: it should not" >&2; exit 1; fi; \
+	  done; echo "SensorService built neither swift-log, swift-metrics nor the pipeline"
+	cd Examples/AuditService && $(SWIFT) run $(STRICT) audit-service
+	@cd Examples/AuditService && binary="$$($(SWIFT) build --show-bin-path)/audit-service"; \
+	  if readelf -d "$$binary" | grep -q jemalloc; then echo "audit-service links jemalloc: it should not" >&2; exit 1; fi; \
+	  echo "audit-service links no jemalloc: $$(readelf -d "$$binary" | grep NEEDED | sed 's/.*\[\(.*\)\]/\1/' | tr '\n' ' ')"
 
 ## The benchmark suite (ordo-one/benchmark), a nested package.
 bench: deps
@@ -88,14 +100,15 @@ fuzz: deps
 
 ## Build the DocC catalog with the toolchain's docc; broken links and symbols are errors.
 docs: deps
-	@# dump-symbol-graph also tries the test bundles and fails on them; the library's graph,
-	@# which the cp below requires, is what matters.
+	@# dump-symbol-graph also tries the test bundles and fails on them; the library's graphs,
+	@# which the merge below requires, are what matter. The umbrella re-exports the layers,
+	@# so their graphs are merged into one DenseRecords graph for the one catalog.
 	-$(SWIFT) package --scratch-path .build-docs dump-symbol-graph --minimum-access-level public >/dev/null 2>&1
-	rm -rf .build-docs/DenseRecords-only && mkdir -p .build-docs/DenseRecords-only
-	cp .build-docs/*/symbolgraph/DenseRecords*.symbols.json .build-docs/DenseRecords-only/
+	rm -rf .build-docs/DenseRecords-only
+	python3 scripts/merge_symbol_graphs.py .build-docs/x86_64-unknown-linux-gnu/symbolgraph .build-docs/DenseRecords-only
 	docc convert Sources/DenseRecords/DenseRecords.docc --additional-symbol-graph-dir .build-docs/DenseRecords-only \
 	  --fallback-display-name DenseRecords --fallback-bundle-identifier org.denserecords.DenseRecords \
 	  --output-path .build-docs/DenseRecords.doccarchive --warnings-as-errors
 
 clean:
-	rm -rf .build .build-* Examples/SensorService/.build Benchmarks/.build Fuzz/.build
+	rm -rf .build .build-* Examples/SensorService/.build Examples/AuditService/.build Benchmarks/.build Fuzz/.build

@@ -6,6 +6,12 @@ internal import CDenseRecordsJemalloc
 /// Chunked record storage in one pooled jemalloc arena: the state behind
 /// ``RecordArena`` and ``SealedRecords``.
 ///
+/// It owns what it points to. It is `~Copyable`, so exactly one value holds a
+/// given chunk table and jemalloc arena at a time, and its `deinit` frees the
+/// table and returns the arena (reset and purged, which frees every chunk) to
+/// the pool. ``RecordArena/seal()`` moves it into a ``SealedRecords``; nothing
+/// has to remember to call a `destroy()`.
+///
 /// Invariants (checked by `checkInvariants()` in debug builds):
 /// - `chunks[0..<chunkCount]` are live chunk allocations in `arena`.
 /// - Every chunk but the last holds exactly `recordsPerChunk` records of capacity;
@@ -14,7 +20,7 @@ internal import CDenseRecordsJemalloc
 /// - `count <= capacity`. When `cursor != nil`, `cursor` is the slot of record
 ///   `count` and `writeEnd` is the end of the chunk that holds it.
 @usableFromInline
-struct ChunkStorage {
+struct ChunkStorage: ~Copyable {
     @usableFromInline var count = 0
     @usableFromInline var cursor: UnsafeMutablePointer<sensor_record_t>? = nil
     @usableFromInline var writeEnd: UnsafeMutablePointer<sensor_record_t>? = nil
@@ -205,17 +211,15 @@ struct ChunkStorage {
         writeEnd = nil
     }
 
-    /// Releases the jemalloc arena to the pool and frees the chunk table.
-    mutating func destroy() {
+    /// Returns the jemalloc arena to the pool, which resets and purges it (freeing
+    /// every chunk at once), and frees the chunk table.
+    deinit {
         if let arena { ArenaPool.shared.release(arena) }
-        arena = nil
         chunks?.deallocate()
-        chunks = nil
-        tableCapacity = 0
-        count = 0
-        chunkCount = 0
-        lastChunkBytes = 0
-        allocatedBytes = 0
+    }
+
+    /// Ends the write window: a sealed store is never appended to.
+    mutating func closeWriteWindow() {
         cursor = nil
         writeEnd = nil
     }

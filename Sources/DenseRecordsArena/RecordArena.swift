@@ -63,7 +63,7 @@ public final class RecordArena {
     }
 
     deinit {
-        storage.pointee.destroy()
+        // Runs ChunkStorage's deinit, which frees the chunks and returns the jemalloc arena.
         storage.deinitialize(count: 1)
         storage.deallocate()
     }
@@ -227,8 +227,11 @@ public final class RecordArena {
     /// - Returns: The sealed records.
     /// - Complexity: O(1).
     public func seal() -> SealedRecords {
-        let moved = storage.pointee
-        storage.pointee = ChunkStorage(byteLimit: moved.byteLimit, hugePages: moved.hugePages)
+        // Move the storage out (ownership passes; no record or pointer is copied)
+        // and leave a fresh, empty one in its place.
+        var moved = storage.move()
+        storage.initialize(to: ChunkStorage(byteLimit: moved.byteLimit, hugePages: moved.hugePages))
+        moved.closeWriteWindow()
         return SealedRecords(storage: moved)
     }
 

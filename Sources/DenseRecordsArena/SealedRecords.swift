@@ -13,24 +13,17 @@ public import CDenseRecords
 /// async let left = Task { sealed.sumOfValues() }.value
 /// async let right = Task { sealed.count }.value
 /// ```
-// @unchecked Sendable, and why that is sound: every stored property is a `let`
-// set in `init`, and the memory `storage` points to (the chunk table and the
-// chunks) is written only before `init` (by the RecordArena that filled it) and
-// freed only in `deinit`, which runs when no reference remains. In between it is
+// @unchecked Sendable, and why that is sound: the one stored property is a `let`
+// set in `init`, and the memory `storage` owns (the chunk table and the chunks)
+// is written only before `init` (by the RecordArena that filled it and moved it
+// here) and freed only by its `deinit`, which runs when no reference remains. In between it is
 // only read, and concurrent reads of unchanging memory do not race.
 public final class SealedRecords: @unchecked Sendable {
     @usableFromInline let storage: ChunkStorage
 
-    init(storage: ChunkStorage) {
-        var storage = storage
-        storage.cursor = nil
-        storage.writeEnd = nil
+    /// Takes ownership of `storage`; its `deinit` frees the chunks when this object goes away.
+    init(storage: consuming ChunkStorage) {
         self.storage = storage
-    }
-
-    deinit {
-        var storage = storage
-        storage.destroy()
     }
 
     /// Allocator-measured figures for the sealed records' arena.

@@ -158,7 +158,7 @@ public struct RecordBatch: ~Copyable {
     /// Calls `body` with the batch's records, which it may change in place.
     ///
     /// - Parameter body: Reads or rewrites the records. It cannot change the
-    ///   count; use ``removeAll(where:)`` or ``withUnsafeMutableStorage(_:)`` for that.
+    ///   count; use ``removeAll(where:)`` or ``append(_:)`` for that.
     ///   The buffer is valid only during the call: do not store or return it.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws.
@@ -181,8 +181,7 @@ public struct RecordBatch: ~Copyable {
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws; the count it set before throwing is kept.
     /// - Complexity: O(1) plus `body`.
-    @inlinable
-    public mutating func withUnsafeMutableStorage<R, E: Error>(
+    mutating func withUnsafeMutableStorage<R, E: Error>(
         _ body: (UnsafeMutableBufferPointer<sensor_record_t>, inout Int) throws(E) -> R
     ) throws(E) -> R {
         var newCount = count

@@ -1,6 +1,6 @@
 public import DenseRecordsCore
 @_exported import InternalDenseRecordsUtilities
-import Foundation
+public import Foundation
 
 /// A deterministic record for index `i`, so tests can check contents without storing them.
 public func record(_ i: Int) -> SensorRecord {
