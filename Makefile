@@ -51,6 +51,7 @@ test: deps test-debug test-release test-asan test-tsan example
 
 test-debug:
 	$(SWIFT) test --scratch-path .build-debug $(STRICT) $(IMPORTS)
+	scripts/check_public_scope.sh .build-debug/debug
 
 test-release:
 	$(SWIFT) test -c release --scratch-path .build-release $(STRICT) $(IMPORTS)

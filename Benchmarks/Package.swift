@@ -26,6 +26,7 @@ func benchmarkTarget(_ name: String) -> Target {
         name: name,
         dependencies: [
             .product(name: "DenseRecords", package: "DenseRecords"),
+            .product(name: "DenseRecordsTestKit", package: "DenseRecords"),
             .product(name: "Benchmark", package: "benchmark"),
         ],
         path: "Benchmarks/\(name)",

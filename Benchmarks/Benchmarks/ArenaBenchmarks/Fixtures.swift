@@ -1,4 +1,5 @@
 import DenseRecords
+import DenseRecordsTestKit
 
 /// The sizes and deterministic inputs every arena benchmark shares.
 ///
@@ -19,7 +20,7 @@ enum Fixtures {
     /// sensors, timestamps advance by 1 ms, values follow a simple ramp.
     static let records: [sensor_record_t] = makeRecords(count: recordCount)
 
-    /// 1M indices into `records`, drawn by SplitMix64 from a fixed seed so
+    /// 1M indices into `records`, drawn by the test kit's SplitMix64 from a fixed seed so
     /// every run and both containers read the same positions in the same order.
     static let randomIndices: [Int] = makeIndices(count: randomReadCount, upperBound: recordCount)
 
@@ -35,7 +36,7 @@ enum Fixtures {
     }
 
     static func makeIndices(count: Int, upperBound: Int) -> [Int] {
-        var generator = SplitMix64(seed: 0x5EED_DE25_E4EC_0DD5)
+        var generator = SeededRandomNumberGenerator(seed: 0x5EED_DE25_E4EC_0DD5)
         return (0..<count).map { _ in Int(generator.next() % UInt64(upperBound)) }
     }
 
@@ -46,21 +47,6 @@ enum Fixtures {
             try arena.append(contentsOf: buffer)
         }
         return arena
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood), a small generator whose output depends only on its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
