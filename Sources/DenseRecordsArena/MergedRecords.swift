@@ -50,14 +50,14 @@ extension MergedRecords: ChunkedRecords {
     /// The number of chunks, summed over the parts.
     public var chunkCount: Int { parts.reduce(0) { $0 + $1.chunkCount } }
 
-    /// Calls `body` with each part's chunks, part by part.
+    /// Calls `body` with each part's chunks as spans, part by part.
     ///
-    /// - Parameter body: A closure that reads one chunk. The buffer is valid
-    ///   only during the call: do not store or return it.
+    /// - Parameter body: A closure that reads one chunk. The span cannot escape the call.
     /// - Throws: What `body` throws.
+    /// - Complexity: O(*c*) calls, where *c* is the number of chunks.
     @inlinable
-    public func forEachChunk<E: Error>(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void) throws(E) {
-        for part in parts { try part.forEachChunk(body) }
+    public func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E) {
+        for part in parts { try part.forEachSpan(body) }
     }
 }
 

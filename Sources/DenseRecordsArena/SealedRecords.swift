@@ -52,13 +52,15 @@ extension SealedRecords: ChunkedRecords {
     /// The number of chunks that hold records.
     @inlinable public var chunkCount: Int { storage.filledChunkCount }
 
-    /// Calls `body` with each chunk's records, in order.
+    /// Calls `body` with each chunk's records as a `Span`, in order.
     ///
-    /// - Parameter body: A closure that reads one chunk. The buffer is valid
-    ///   only during the call: do not store or return it.
+    /// - Parameter body: A closure that reads one chunk. The span cannot escape the call.
     /// - Throws: What `body` throws.
+    /// - Complexity: O(*c*) calls, where *c* is the number of chunks.
     @inlinable
-    public func forEachChunk<E: Error>(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void) throws(E) {
-        for chunk in 0..<storage.filledChunkCount { try body(UnsafeBufferPointer(storage.buffer(ofChunk: chunk))) }
+    public func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E) {
+        for chunk in 0..<storage.filledChunkCount {
+            try body(Span(_unsafeElements: UnsafeBufferPointer(storage.buffer(ofChunk: chunk))))
+        }
     }
 }

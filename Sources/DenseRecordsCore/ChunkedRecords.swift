@@ -8,24 +8,33 @@ public protocol ChunkedRecords: RandomAccessCollection where Element == SensorRe
     /// The number of chunks that hold records.
     var chunkCount: Int { get }
 
-    /// Calls `body` with each chunk's records, in order.
+    /// Calls `body` with each chunk's records as a `Span`, in order.
+    ///
+    /// This is the primary way to read a store: a span is bounds-checked and
+    /// cannot outlive the call, so a reader cannot keep a pointer into memory
+    /// the store may free. ``forEachChunk(_:)`` derives a buffer pointer from
+    /// it for code that hands records to C.
+    ///
+    /// - Parameter body: A closure that reads one chunk. The span cannot
+    ///   escape the call.
+    /// - Throws: What `body` throws; later chunks are not visited.
+    func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E)
+}
+
+extension ChunkedRecords {
+    /// Calls `body` with each chunk's records as a buffer pointer, in order.
+    ///
+    /// Derived from ``forEachSpan(_:)``, for code that hands records to C or
+    /// needs an `UnsafeBufferPointer` API.
     ///
     /// - Parameter body: A closure that reads one chunk. The buffer is valid
     ///   only during the call: do not store or return it.
     /// - Throws: What `body` throws; later chunks are not visited.
-    func forEachChunk<E: Error>(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void) throws(E)
-}
-
-extension ChunkedRecords {
-    /// Calls `body` with each chunk's records as a `Span`, in order.
-    ///
-    /// - Parameter body: A closure that reads one chunk. The span cannot
-    ///   escape the call.
-    /// - Throws: What `body` throws.
+    /// - Complexity: O(*c*) calls, where *c* is the number of chunks.
     @inlinable
-    public func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E) {
-        try forEachChunk { (buffer) throws(E) in
-            try body(Span(_unsafeElements: buffer))
+    public func forEachChunk<E: Error>(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void) throws(E) {
+        try forEachSpan { (span) throws(E) in
+            try span.withUnsafeBufferPointer { (buffer) throws(E) in try body(buffer) }
         }
     }
 

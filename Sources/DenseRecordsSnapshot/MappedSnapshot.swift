@@ -230,16 +230,15 @@ extension MappedSnapshot: ChunkedRecords {
     /// The number of blocks: each block is one chunk.
     public var chunkCount: Int { header.blockCount }
 
-    /// Calls `body` with each block's records, in order, without checking them.
+    /// Calls `body` with each block's records as a `Span`, in order, without checking them.
     ///
     /// Call ``verify()`` first, or use ``forEachVerifiedChunk(_:)``, when the
     /// file's health is unknown.
     ///
-    /// - Parameter body: A closure that reads one block. The buffer is valid
-    ///   only during the call: do not store or return it.
+    /// - Parameter body: A closure that reads one block. The span cannot escape the call.
     /// - Throws: What `body` throws; later blocks are not visited.
     /// - Complexity: O(*c*) calls, where *c* is the number of blocks.
-    public func forEachChunk<E: Error>(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void) throws(E) {
-        for block in 0..<header.blockCount { try body(buffer(ofBlock: block)) }
+    public func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E) {
+        for block in 0..<header.blockCount { try body(Span(_unsafeElements: buffer(ofBlock: block))) }
     }
 }
