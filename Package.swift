@@ -158,6 +158,7 @@ let package = Package(
             "DenseRecordsPipeline", "DenseRecordsArena", "DenseRecordsAudit", "DenseRecordsArrow",
             "DenseRecordsTestKit",
         ]),
+        testTarget("DenseRecordsTestKitTests", ["DenseRecordsTestKit", "DenseRecordsPipeline"]),
         testTarget("DenseRecordsTests", [
             "DenseRecords", "DenseRecordsTestKit",
             .product(name: "Metrics", package: "swift-metrics"),

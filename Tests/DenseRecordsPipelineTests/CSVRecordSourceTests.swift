@@ -15,7 +15,7 @@ struct PipelineCSVSourceTests {
         _ path: String, policy: MalformedLinePolicy, maxLineBytes: Int = 4_096, bufferBytes: Int = 1 << 20, batchSize: Int = 1_000
     ) async -> (summary: PipelineSummary, records: [SensorRecord], source: CSVRecordSource) {
         let source = CSVRecordSource(path: path, policy: policy, maxLineBytes: maxLineBytes, bufferBytes: bufferBytes)
-        let sink = CollectingSink()
+        let sink = CollectingRecordSink()
         let pipeline = Pipeline(source: .init("csv", source), sinks: [.init("collect", sink)], batchSize: batchSize)
         do {
             let summary = try await pipeline.run()
@@ -166,10 +166,10 @@ struct PipelineCSVSourceTests {
         let path = temporaryPath("roundtrip.csv")
         let writer = Pipeline(
             source: .init("synthetic", SyntheticRecordSource(recordCount: 5_000, sensorCount: 7, seed: 3)),
-            sinks: [.init("csv", CSVRecordSink(path: path)), .init("collect", CollectingSink())], batchSize: 333)
+            sinks: [.init("csv", CSVRecordSink(path: path)), .init("collect", CollectingRecordSink())], batchSize: 333)
         let written = try await writer.run()
         #expect(written.recordsOut == 5_000)
-        let expected = try #require(writer.sinks[1].component as? CollectingSink).records
+        let expected = try #require(writer.sinks[1].component as? CollectingRecordSink).records
         let small = await read(path, policy: .fail, maxLineBytes: 64, bufferBytes: 66, batchSize: 77)
         let large = await read(path, policy: .fail)
         #expect(small.summary.outcome == .completed)
@@ -188,7 +188,7 @@ struct PipelineCSVSourceTests {
 struct PipelineCSVTimestampBoundsTests {
     @Test func lastRepresentableISO8601SecondParses() async throws {
         let path = try temporaryFile("sensor_id,timestamp,value,unit\n1,2262-04-11T23:47:16.854775807Z,1,volt\n2,1677-09-21T00:12:43.145224192Z,1,volt\n")
-        let sink = CollectingSink()
+        let sink = CollectingRecordSink()
         _ = try await Pipeline(source: .init("csv", CSVRecordSource(path: path)), sinks: [.init("c", sink)]).run()
         #expect(sink.records.map(\.timestampNanoseconds) == [Int64.max, Int64.min])
     }

@@ -17,9 +17,9 @@ struct PipelineRunTests {
     static func failOnSecondBatch(_ record: SensorRecord) -> Bool { record == DenseRecordsTestSupport.record(150) }
 
     @Test func throwingStageUnderStopPolicyStopsWithExactCounts() async throws {
-        let sink = CollectingSink()
+        let sink = CollectingRecordSink()
         let pipeline = Pipeline(
-            source: .init("array", ArraySource(Self.input)),
+            source: .init("array", InMemoryRecordSource(Self.input)),
             stages: [.init("thrower", ThrowingStage(failWhen: Self.failOnSecondBatch))],
             sinks: [.init("collect", sink)], batchSize: 100)
         let error = await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
@@ -32,15 +32,15 @@ struct PipelineRunTests {
         #expect(summary.stages[0].metrics.errorCount == 1)
         #expect(summary.stages[0].metrics.recordsProcessed == 100)
         #expect(sink.records == Array(Self.input[0..<100]))
-        #expect(sink.closed)
+        #expect(sink.isClosed)
         #expect(summary.isBalanced)
     }
 
     @Test func throwingStageUnderDeadLetterPolicyLosesNothing() async throws {
-        let sink = CollectingSink()
-        let dead = CollectingSink()
+        let sink = CollectingRecordSink()
+        let dead = CollectingRecordSink()
         let pipeline = Pipeline(
-            source: .init("array", ArraySource(Self.input)),
+            source: .init("array", InMemoryRecordSource(Self.input)),
             stages: [.init("thrower", ThrowingStage(failWhen: Self.failOnSecondBatch))],
             sinks: [.init("collect", sink)], deadLetterSink: .init("dead", dead), batchSize: 100)
         let summary = try await pipeline.run()
@@ -79,8 +79,8 @@ struct PipelineRunTests {
                 return .done
             }
         }
-        let pipeline = Pipeline(source: .init("array", ArraySource(Self.input)), stages: [.init("sloppy", Sloppy())],
-            sinks: [.init("collect", CollectingSink())], batchSize: 100)
+        let pipeline = Pipeline(source: .init("array", InMemoryRecordSource(Self.input)), stages: [.init("sloppy", Sloppy())],
+            sinks: [.init("collect", CollectingRecordSink())], batchSize: 100)
         let error = await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
         guard case let .stageFailed(stage, message)? = error?.summary.outcome else {
             Issue.record("expected a stage failure")
@@ -92,8 +92,8 @@ struct PipelineRunTests {
     }
 
     @Test func sinkFailureStopsWithBalancedCounts() async throws {
-        let pipeline = Pipeline(source: .init("array", ArraySource(Self.input)),
-            sinks: [.init("collect", CollectingSink()), .init("flaky", FailingSink(failOn: 2))], batchSize: 100)
+        let pipeline = Pipeline(source: .init("array", InMemoryRecordSource(Self.input)),
+            sinks: [.init("collect", CollectingRecordSink()), .init("flaky", FailingSink(failOn: 2))], batchSize: 100)
         let error = await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
         let summary = try #require(error?.summary)
         #expect(summary.recordsIn == 200)
@@ -107,7 +107,7 @@ struct PipelineRunTests {
         let (signals, continuation) = AsyncStream<Int>.makeStream()
         let log = SpyLog()
         let run = Task { () -> PipelineSummary? in
-            let sink = CollectingSink()
+            let sink = CollectingRecordSink()
             let pipeline = Pipeline(
                 source: .init("endless", SpySource(log: log, total: nil, signal: continuation)),
                 stages: [.init("filter", RecordFilterStage())],
@@ -117,7 +117,7 @@ struct PipelineRunTests {
                 return nil
             } catch {
                 #expect(sink.records.count == error.summary.recordsOut)
-                #expect(sink.closed)
+                #expect(sink.isClosed)
                 return error.summary
             }
         }
@@ -137,8 +137,8 @@ struct PipelineRunTests {
     }
 
     @Test func summaryJSONRoundTrips() async throws {
-        let pipeline = Pipeline(source: .init("array", ArraySource(Self.input)),
-            stages: [.init("range", RecordFilterStage(minimum: 0))], sinks: [.init("collect", CollectingSink())], batchSize: 64)
+        let pipeline = Pipeline(source: .init("array", InMemoryRecordSource(Self.input)),
+            stages: [.init("range", RecordFilterStage(minimum: 0))], sinks: [.init("collect", CollectingRecordSink())], batchSize: 64)
         let summary = try await pipeline.run()
         #expect(summary.rejected.byReason == [RecordFilterStage.Reason.belowMinimum: 34])
         let decoded = try JSONDecoder().decode(PipelineSummary.self, from: JSONEncoder().encode(summary))

@@ -148,21 +148,21 @@ struct PipelineSpecValidationTests {
 struct PipelineComponentRegistryTests {
     @Test func registeringAProductThatDoesNotConformToItsRoleFails() {
         var registry = ComponentRegistry()
-        #expect(throws: ComponentRegistrationError.doesNotConform(name: "bad", typeName: "CollectingSink", role: .stage)) {
-            try registry.register("bad", role: .stage) { _ in CollectingSink() }
+        #expect(throws: ComponentRegistrationError.doesNotConform(name: "bad", typeName: "CollectingRecordSink", role: .stage)) {
+            try registry.register("bad", role: .stage) { _ in CollectingRecordSink() }
         }
         #expect(registry.factory(named: "bad") == nil)
     }
 
     @Test func duplicateNamesAndBadDefaultsAreRefused() throws {
         var registry = ComponentRegistry()
-        try registry.register("sink", role: .sink) { _ in CollectingSink() }
+        try registry.register("sink", role: .sink) { _ in CollectingRecordSink() }
         #expect(throws: ComponentRegistrationError.duplicateName("sink")) {
-            try registry.register("sink", role: .sink) { _ in CollectingSink() }
+            try registry.register("sink", role: .sink) { _ in CollectingRecordSink() }
         }
         #expect(throws: ComponentRegistrationError.self) {
             try registry.register("other", role: .sink, parameters: [.optional("n", .integer(1...3), default: .integer(9))]) { _ in
-                CollectingSink()
+                CollectingRecordSink()
             }
         }
     }

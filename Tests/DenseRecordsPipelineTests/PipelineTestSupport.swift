@@ -76,14 +76,6 @@ final class ThrowingStage: RecordStage {
     }
 }
 
-/// A sink that keeps every record in an array.
-final class CollectingSink: RecordSink {
-    private(set) var records: [SensorRecord] = []
-    private(set) var closed = false
-    func write(_ batch: borrowing RecordBatch) async throws { records += batch.records }
-    func close() async throws { closed = true }
-}
-
 /// A sink that fails on its `failOn`-th write.
 final class FailingSink: RecordSink {
     struct Failure: Error {}
@@ -93,21 +85,6 @@ final class FailingSink: RecordSink {
     func write(_ batch: borrowing RecordBatch) async throws {
         writes += 1
         if writes == failOn { throw Failure() }
-    }
-}
-
-/// A source that yields the given records in batches.
-final class ArraySource: RecordSource {
-    let records: [SensorRecord]
-    private var next = 0
-    init(_ records: [SensorRecord]) { self.records = records }
-    func nextBatch(into batch: inout RecordBatch) async throws -> Bool {
-        guard next < records.count else { return false }
-        while !batch.isFull, next < records.count {
-            batch.append(records[next])
-            next += 1
-        }
-        return true
     }
 }
 

@@ -36,16 +36,16 @@ struct PipelineWindowedAggregateTests {
 
     @Test(arguments: [(windowMs: 10_000, batchSize: 500), (windowMs: 1_000, batchSize: 37), (windowMs: 3_600_000, batchSize: 4_096)])
     func matchesTheReferenceComputation(windowMs: Int, batchSize: Int) async throws {
-        let input = CollectingSink()
+        let input = CollectingRecordSink()
         let first = Pipeline(
             source: .init("synthetic", SyntheticRecordSource(recordCount: 20_000, sensorCount: 7, seed: 11, gapProbability: 0.01)),
             sinks: [.init("collect", input)])
         _ = try await first.run()
 
-        let output = CollectingSink()
+        let output = CollectingRecordSink()
         let windowNanoseconds = Int64(windowMs) * 1_000_000
         let pipeline = Pipeline(
-            source: .init("array", ArraySource(input.records)),
+            source: .init("array", InMemoryRecordSource(input.records)),
             stages: [.init("aggregate", WindowedAggregateStage(windowNanoseconds: windowNanoseconds))],
             sinks: [.init("collect", output)], batchSize: batchSize)
         let summary = try await pipeline.run()
@@ -83,9 +83,9 @@ struct PipelineWindowedAggregateTests {
             SensorRecord(sensorID: 1, timestampNanoseconds: 1, value: 3, unit: .celsius),
             SensorRecord(sensorID: 1, timestampNanoseconds: 2, value: 10, unit: .volt),
         ]
-        let output = CollectingSink()
+        let output = CollectingRecordSink()
         let pipeline = Pipeline(
-            source: .init("array", ArraySource(records)),
+            source: .init("array", InMemoryRecordSource(records)),
             stages: [.init("aggregate", WindowedAggregateStage(windowNanoseconds: 100, statistics: [.max]))],
             sinks: [.init("collect", output)])
         _ = try await pipeline.run()
