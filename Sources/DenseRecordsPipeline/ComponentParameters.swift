@@ -12,11 +12,13 @@ public enum ParameterKind: Hashable, Sendable, CustomStringConvertible {
     case integer(ClosedRange<Int64>? = nil)
     /// A number (an integer is accepted too), optionally within a range. Must be finite.
     case number(ClosedRange<Double>? = nil)
+    /// A finite number (an integer is accepted too) in a half-open range, such as a probability below 1.
+    case halfOpenNumber(Range<Double>)
     /// `true` or `false`.
     case boolean
     /// One of a fixed set of strings.
     case choice([String])
-    /// An array of strings, each one of a fixed set; at least one element.
+    /// An array of strings, each one of a fixed set, none repeated; at least one element.
     case choices([String])
 
     /// Checks `value` against the kind.
@@ -24,6 +26,7 @@ public enum ParameterKind: Hashable, Sendable, CustomStringConvertible {
     /// - Parameter value: The value from the spec.
     /// - Returns: The normalised value (an integer given for a number becomes
     ///   a number), or a message that says what was expected and what was found.
+    /// - Complexity: O(*n*) in the value's elements times the options.
     public func check(_ value: JSONValue) -> Result<JSONValue, ParameterKindMismatch> {
         switch (self, value) {
         case (.string, .string): return .success(value)
@@ -40,6 +43,14 @@ public enum ParameterKind: Hashable, Sendable, CustomStringConvertible {
                 return .failure(ParameterKindMismatch("must be in \(range.lowerBound)...\(range.upperBound), found \(number)"))
             }
             return .success(value)
+        case let (.halfOpenNumber(range), .integer(integer)):
+            return Self.halfOpenNumber(range).check(.number(Double(integer)))
+        case let (.halfOpenNumber(range), .number(number)):
+            guard number.isFinite else { return .failure(ParameterKindMismatch("must be finite, found \(number)")) }
+            guard range.contains(number) else {
+                return .failure(ParameterKindMismatch("must be in \(range.lowerBound)..<\(range.upperBound), found \(number)"))
+            }
+            return .success(.number(number))
         case (.boolean, .bool): return .success(value)
         case let (.choice(options), .string(string)):
             guard options.contains(string) else {
@@ -48,9 +59,13 @@ public enum ParameterKind: Hashable, Sendable, CustomStringConvertible {
             return .success(value)
         case let (.choices(options), .array(elements)):
             guard !elements.isEmpty else { return .failure(ParameterKindMismatch("must not be empty")) }
+            var seen: Set<String> = []
             for element in elements {
                 guard case let .string(string) = element, options.contains(string) else {
                     return .failure(ParameterKindMismatch("elements must be among \(Self.list(options)), found \(element)"))
+                }
+                guard seen.insert(string).inserted else {
+                    return .failure(ParameterKindMismatch("lists \"\(string)\" twice; name each at most once"))
                 }
             }
             return .success(value)
@@ -67,6 +82,7 @@ public enum ParameterKind: Hashable, Sendable, CustomStringConvertible {
         case .string: "a string"
         case let .integer(range): range.map { "an integer in \($0.lowerBound)...\($0.upperBound)" } ?? "an integer"
         case let .number(range): range.map { "a number in \($0.lowerBound)...\($0.upperBound)" } ?? "a number"
+        case let .halfOpenNumber(range): "a number in \(range.lowerBound)..<\(range.upperBound)"
         case .boolean: "a boolean"
         case let .choice(options): "one of \(Self.list(options))"
         case let .choices(options): "an array of \(Self.list(options))"

@@ -16,13 +16,20 @@ extension ComponentRegistry {
     /// | `arena` | sink | ``RecordArenaSink`` | `byteLimit` |
     /// | `csv-writer` | sink | ``CSVRecordSink`` | `path` (required) |
     ///
-    /// Start from it and ``register(_:role:summary:parameters:productType:make:)`` your own.
+    /// Every precondition of these components' initializers is checked by
+    /// spec validation first (a parameter's range, or the factory's check for
+    /// what spans parameters), so a spec `validate` accepts builds without
+    /// trapping.
+    ///
+    /// Start from it and ``register(_:role:summary:parameters:productType:check:make:)`` your own.
+    ///
+    /// - Complexity: O(1); a few dozen small allocations.
     public static var builtIn: ComponentRegistry {
         var registry = ComponentRegistry()
         do {
             try registry.registerBuiltIns()
         } catch {
-            preconditionFailure("DenseRecords built-in component registration failed: \(error)")
+            requirementFailed("DenseRecords built-in component registration failed: \(error)")
         }
         return registry
     }
@@ -31,13 +38,22 @@ extension ComponentRegistry {
         try register(
             "synthetic", role: .source, summary: "Deterministic readings with regular timestamps, slow drift and occasional gaps.",
             parameters: [
-                .optional("records", .integer(0...1_000_000_000_000), default: .integer(1_000_000), "records to produce"),
-                .optional("sensors", .integer(1...1_000_000), default: .integer(16), "number of sensors"),
+                .optional("records", .integer(SyntheticRecordSource.recordCountRange), default: .integer(1_000_000), "records to produce"),
+                .optional("sensors", .integer(SyntheticRecordSource.sensorCountRange), default: .integer(16), "number of sensors"),
                 .optional("seed", .integer(0...Int64.max), default: .integer(42), "generator seed"),
-                .optional("intervalMs", .integer(1...86_400_000), default: .integer(1_000), "each sensor's period in ms"),
+                .optional("intervalMs", .integer(SyntheticRecordSource.intervalMillisecondsRange), default: .integer(1_000),
+                    "each sensor's period in ms"),
                 .optional("startNanoseconds", .integer(), default: .integer(1_700_000_000_000_000_000), "first timestamp"),
-                .optional("gapProbability", .number(0...1), default: .number(0.002), "per-reading chance of a silence"),
-            ]
+                .optional("gapProbability", .halfOpenNumber(SyntheticRecordSource.gapProbabilityRange), default: .number(0.002),
+                    "per-reading chance of a silence; below 1"),
+            ],
+            check: { parameters in
+                guard let records = try? parameters.integer("records"), let sensors = try? parameters.integer("sensors"),
+                    let interval = try? parameters.integer("intervalMs"), let gap = try? parameters.number("gapProbability")
+                else { return [] }
+                return SyntheticRecordSource.parameterProblems(
+                    records: Int64(records), sensors: Int64(sensors), intervalMilliseconds: Int64(interval), gapProbability: gap)
+            }
         ) { parameters in
             SyntheticRecordSource(
                 recordCount: try parameters.integer("records"), sensorCount: try parameters.integer("sensors"),
@@ -54,19 +70,20 @@ extension ComponentRegistry {
                     "skip and count malformed lines, or fail on the first"),
                 .optional("maxLineBytes", .integer(16...(64 << 20)), default: .integer(4_096), "longest line accepted"),
                 .optional("bufferBytes", .integer(4_096...(256 << 20)), default: .integer(1 << 20), "read buffer size"),
-            ]
-        ) { parameters in
-            let maxLineBytes = try parameters.integer("maxLineBytes")
-            let bufferBytes = try parameters.integer("bufferBytes")
-            guard maxLineBytes <= bufferBytes - 2 else {
-                throw ComponentParameterError(
+            ],
+            check: { parameters in
+                guard let maxLineBytes = try? parameters.integer("maxLineBytes"), let bufferBytes = try? parameters.integer("bufferBytes"),
+                    maxLineBytes > bufferBytes - 2
+                else { return [] }
+                return [ComponentParameterError(
                     parameter: "maxLineBytes",
-                    message: "(\(maxLineBytes)) must leave room for a line ending in \"bufferBytes\" (\(bufferBytes)): at most \(bufferBytes - 2)")
+                    message: "(\(maxLineBytes)) must leave room for a line ending in \"bufferBytes\" (\(bufferBytes)): at most \(bufferBytes - 2)")]
             }
-            return CSVRecordSource(
+        ) { parameters in
+            CSVRecordSource(
                 path: try parameters.string("path"),
                 policy: MalformedLinePolicy(rawValue: try parameters.string("onMalformedLine")) ?? .fail,
-                maxLineBytes: maxLineBytes, bufferBytes: bufferBytes)
+                maxLineBytes: try parameters.integer("maxLineBytes"), bufferBytes: try parameters.integer("bufferBytes"))
         }
         try register(
             "validate", role: .stage, summary: "Drops non-finite values, values out of range and units not allowed.",
@@ -76,13 +93,16 @@ extension ComponentRegistry {
                 .optional("requireFinite", .boolean, default: .bool(true), "drop NaN and infinities"),
                 .optional("requireKnownUnit", .boolean, default: .bool(true), "drop unknown unit codes"),
                 .optional("units", .choices(SensorUnit.allKnown.map(\.name)), default: .null, "units kept (all when absent)"),
-            ]
+            ],
+            check: { parameters in
+                guard let minimum = try? parameters.optionalNumber("min"), let maximum = try? parameters.optionalNumber("max"),
+                    minimum > maximum
+                else { return [] }
+                return [ComponentParameterError(parameter: "max", message: "(\(maximum)) must not be below \"min\" (\(minimum))")]
+            }
         ) { parameters in
             let minimum = try parameters.optionalNumber("min")
             let maximum = try parameters.optionalNumber("max")
-            if let minimum, let maximum, minimum > maximum {
-                throw ComponentParameterError(parameter: "max", message: "(\(maximum)) must not be below \"min\" (\(minimum))")
-            }
             var units: Set<SensorUnit>? = nil
             if parameters.values["units"] != nil, parameters.values["units"] != .null {
                 units = Set(try parameters.strings("units").compactMap { SensorUnit(name: $0) })

@@ -21,6 +21,7 @@ public struct ComponentFactory: Sendable {
     /// One line for `validate` output and documentation.
     public let summary: String
     let conforms: @Sendable (ComponentRole) -> Bool
+    let check: @Sendable (ComponentParameters) -> [ComponentParameterError]
     let make: @Sendable (ComponentParameters) throws -> AnyObject
 
     /// Whether the factory's product conforms to the protocol `role` requires.
@@ -34,7 +35,18 @@ public struct ComponentFactory: Sendable {
     ///
     /// - Parameter name: A parameter name.
     /// - Returns: The declaration, if the factory has one.
+    /// - Complexity: O(*p*) in the number of parameters.
     public func parameter(named name: String) -> ParameterSpec? { parameters.first { $0.name == name } }
+
+    /// The problems that span parameters, such as `min` above `max`, found by the factory's check.
+    ///
+    /// The builder calls it during validation, once every parameter has the
+    /// declared type and range, so `validate` and `build` refuse the same specs.
+    ///
+    /// - Parameter parameters: Checked parameters with defaults filled in.
+    /// - Returns: The problems; empty when the factory would accept them.
+    /// - Complexity: What the registered check costs; O(*p*) for the built-ins.
+    public func problems(with parameters: ComponentParameters) -> [ComponentParameterError] { check(parameters) }
 }
 
 /// Why a factory could not be registered.
@@ -99,8 +111,14 @@ public struct ComponentRegistry: Sendable {
     ///   - summary: One line of documentation.
     ///   - parameters: The parameters the factory accepts.
     ///   - productType: The product's concrete type; inferred from `make`.
+    ///   - check: Finds the problems that span parameters (`min` above
+    ///     `max`) or that the product's initializer would trap on, given
+    ///     parameters of the declared types and ranges. Validation calls it,
+    ///     so `validate` refuses what `build` would; `make` is only called
+    ///     when it found nothing. Nothing by default.
     ///   - make: Creates the component from checked parameters. It may throw
-    ///     ``ComponentParameterError`` for problems that span parameters.
+    ///     ``ComponentParameterError``, but a problem found only here is
+    ///     missed by ``PipelineBuilder/validate(_:)``: put it in `check`.
     /// - Throws: ``ComponentRegistrationError`` if the name is taken or
     ///   invalid, `Product` does not conform to the role's protocol, or a
     ///   parameter's declaration is inconsistent.
@@ -111,6 +129,7 @@ public struct ComponentRegistry: Sendable {
         summary: String = "",
         parameters: [ParameterSpec] = [],
         productType: Product.Type = Product.self,
+        check: @escaping @Sendable (ComponentParameters) -> [ComponentParameterError] = { _ in [] },
         make: @escaping @Sendable (ComponentParameters) throws -> Product
     ) throws(ComponentRegistrationError) {
         let allowed = name.unicodeScalars.allSatisfy {
@@ -133,7 +152,7 @@ public struct ComponentRegistry: Sendable {
         }
         factories[name] = ComponentFactory(
             name: name, role: role, typeName: typeName, parameters: parameters, summary: summary,
-            conforms: { role in role.isConformed(by: productType) },
+            conforms: { role in role.isConformed(by: productType) }, check: check,
             make: { parameters in try make(parameters) })
     }
 

@@ -23,8 +23,12 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Decodes any JSON value.
     ///
+    /// Specs are read with a stricter reader of their own (positions,
+    /// repeated keys); this is for JSON values inside other `Codable` types.
+    ///
     /// - Parameter decoder: The decoder.
-    /// - Throws: `DecodingError` when the input is not JSON.
+    /// - Throws: `DecodingError` when the input is not a JSON value, such as a number beyond the `Double` range.
+    /// - Complexity: O(*n*) in the value's size, times its nesting depth.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -39,8 +43,12 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
+        } else if let value = try? container.decode([String: JSONValue].self) {
+            self = .object(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "expected a JSON value (null, boolean, number within the Double range, string, array or object)")
         }
     }
 
@@ -48,6 +56,7 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
     ///
     /// - Parameter encoder: The encoder.
     /// - Throws: What the encoder throws.
+    /// - Complexity: O(*n*) in the value's size.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

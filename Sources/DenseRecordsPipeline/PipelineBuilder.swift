@@ -14,7 +14,9 @@ public import Foundation
 /// 1. **Validation.** Every entry is checked: its component is registered,
 ///    the factory's product type conforms to the protocol of the role the
 ///    entry uses it in (`RecordSource`, `RecordStage`, `RecordSink`), and its
-///    parameters are all declared, present when required and well-typed.
+///    parameters are all declared, present when required and well-typed,
+///    and the factory's check finds nothing that spans parameters (`min`
+///    above `max`) or that the product's initializer would trap on.
 ///    Every problem in the spec is collected; none stops the others.
 /// 2. **Construction.** Only when validation found nothing, each factory is
 ///    called and its product checked again with a dynamic cast
@@ -41,6 +43,9 @@ public struct PipelineBuilder: Sendable {
 
     /// Every problem in a spec, without constructing any component.
     ///
+    /// A spec this finds nothing in builds: ``build(_:)-(Data)`` runs the same checks
+    /// and then only calls the factories.
+    ///
     /// - Parameter data: The spec's JSON text.
     /// - Returns: The problems in spec order; empty when the spec is valid.
     /// - Complexity: O(size of the spec).
@@ -53,6 +58,7 @@ public struct PipelineBuilder: Sendable {
     /// - Parameter data: The spec's JSON text.
     /// - Returns: A pipeline ready to ``Pipeline/run(progress:)``; nothing in it is open yet.
     /// - Throws: ``PipelineSpecError`` with every problem found.
+    /// - Complexity: O(size of the spec), plus what the factories cost.
     public func build(_ data: Data) throws(PipelineSpecError) -> Pipeline {
         let result = checked(data)
         guard result.issues.isEmpty, let spec = result.spec else { throw PipelineSpecError(issues: result.issues) }
@@ -64,6 +70,7 @@ public struct PipelineBuilder: Sendable {
     /// - Parameter spec: The spec.
     /// - Returns: A pipeline ready to run.
     /// - Throws: ``PipelineSpecError`` with every problem found.
+    /// - Complexity: O(size of the spec), plus what the factories cost.
     public func build(_ spec: PipelineSpec) throws(PipelineSpecError) -> Pipeline {
         var issues: [PipelineSpecIssue] = []
         var parameters: [String: ComponentParameters] = [:]
@@ -83,16 +90,10 @@ public struct PipelineBuilder: Sendable {
     }
 
     private func checked(_ data: Data) -> Checked {
-        let json: JSONValue
-        do {
-            json = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            return Checked(spec: nil, parameters: [:], issues: [
-                PipelineSpecIssue(location: "(spec)", message: "is not valid JSON: \(PipelineSpec.describe(error))")
-            ])
-        }
+        let (json, jsonIssues) = PipelineSpec.readJSON(data)
+        guard let json else { return Checked(spec: nil, parameters: [:], issues: jsonIssues) }
         let parsed = PipelineSpec.parseCollecting(json)
-        var issues = parsed.issues
+        var issues = jsonIssues + parsed.issues
         var parameters: [String: ComponentParameters] = [:]
         for entry in parsed.entries {
             let (checkedParameters, entryIssues) = check(entry)
@@ -161,7 +162,11 @@ public struct PipelineBuilder: Sendable {
                 issue(declaration.name, "required parameter \"\(declaration.name)\" (\(declaration.kind)) is missing")
             }
         }
-        return issues.isEmpty ? (ComponentParameters(values), []) : (nil, issues)
+        guard issues.isEmpty else { return (nil, issues) }
+        // The same check `make` relies on: what validates, builds.
+        let parameters = ComponentParameters(values)
+        for problem in factory.problems(with: parameters) { issue(problem.parameter, problem.description) }
+        return issues.isEmpty ? (parameters, []) : (nil, issues)
     }
 
     /// Calls every factory; reports every construction failure together.
@@ -169,7 +174,7 @@ public struct PipelineBuilder: Sendable {
         var issues: [PipelineSpecIssue] = []
         func make(_ entry: PipelineSpec.Entry) -> AnyObject? {
             guard let factory = registry.factory(named: entry.component), let values = parameters[entry.location] else {
-                preconditionFailure("PipelineBuilder: \(entry.location) was not validated")
+                requirementFailed("PipelineBuilder: \(entry.location) was not validated")
             }
             let product: AnyObject
             do {

@@ -64,23 +64,54 @@ public struct PipelineSpec: Hashable, Sendable {
 
     /// Parses and shape-checks a spec, reporting every problem at once.
     ///
-    /// - Parameter data: The spec's JSON text.
+    /// The JSON is read strictly: a syntax error is reported with its line
+    /// and column, and an object that repeats a key is refused (JSON parsers
+    /// that keep the last value would silently drop the first).
+    ///
+    /// - Parameter data: The spec's JSON text, UTF-8.
     /// - Returns: The spec, or every problem found.
     /// - Complexity: O(size of the spec).
     public static func parse(_ data: Data) -> Result<PipelineSpec, PipelineSpecError> {
-        let json: JSONValue
-        do {
-            json = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            return .failure(PipelineSpecError(issues: [PipelineSpecIssue(location: "(spec)", message: "is not valid JSON: \(describe(error))")]))
+        let (json, jsonIssues) = readJSON(data)
+        guard let json else { return .failure(PipelineSpecError(issues: jsonIssues)) }
+        let parsed = parseCollecting(json)
+        let issues = jsonIssues + parsed.issues
+        if let spec = parsed.spec, issues.isEmpty { return .success(spec) }
+        return .failure(PipelineSpecError(issues: issues))
+    }
+
+    /// Reads the spec's JSON text: the value (`nil` after a syntax error) and its issues.
+    ///
+    /// A syntax error is one issue at `(spec)`; each repeated key is an issue at its
+    /// path, and the value (with the first occurrence of each key) can still be
+    /// shape-checked, so the other problems are reported too.
+    static func readJSON(_ data: Data) -> (JSONValue?, [PipelineSpecIssue]) {
+        let outcome = SpecJSONReader.read(data)
+        var issues = outcome.duplicateKeys.map { duplicate in
+            PipelineSpecIssue(location: duplicate.path ?? "(spec)", message: duplicate.description)
         }
-        return parse(json)
+        if let syntaxError = outcome.syntaxError {
+            issues.append(PipelineSpecIssue(location: "(spec)", message: "is not valid JSON: \(syntaxError)"))
+        }
+        return (outcome.value, issues)
+    }
+
+    /// `unknown key "stgaes"; did you mean "stages"? A spec has …`.
+    static func unknownKey(_ key: String, among keys: [String], what: String) -> String {
+        var message = "unknown key \"\(key)\""
+        if let suggestion = PipelineBuilder.closest(to: key, in: keys) {
+            message += "; did you mean \"\(suggestion)\"?"
+        } else {
+            message += "."
+        }
+        return message + " \(what) has \(keys.map { "\"\($0)\"" }.joined(separator: ", "))"
     }
 
     /// Shape-checks a spec given as a JSON value, reporting every problem at once.
     ///
     /// - Parameter json: The spec.
     /// - Returns: The spec, or every problem found.
+    /// - Complexity: O(size of the spec).
     public static func parse(_ json: JSONValue) -> Result<PipelineSpec, PipelineSpecError> {
         let parsed = parseCollecting(json)
         if let spec = parsed.spec, parsed.issues.isEmpty { return .success(spec) }
@@ -101,8 +132,7 @@ public struct PipelineSpec: Hashable, Sendable {
             return Parsed(spec: nil, entries: [], issues: [PipelineSpecIssue(location: "(spec)", message: "must be a JSON object, found \(json)")])
         }
         for key in top.keys.sorted() where !topLevelKeys.contains(key) {
-            issues.append(PipelineSpecIssue(
-                location: key, message: "unknown key; a spec has \(topLevelKeys.joined(separator: ", "))"))
+            issues.append(PipelineSpecIssue(location: key, message: unknownKey(key, among: topLevelKeys, what: "A spec")))
         }
         func positiveInteger(_ key: String, default value: Int, limit: Int) -> Int {
             guard let raw = top[key] else { return value }
@@ -129,12 +159,14 @@ public struct PipelineSpec: Hashable, Sendable {
             var ok = true
             for key in object.keys.sorted() where !entryKeys.contains(key) {
                 issues.append(PipelineSpecIssue(
-                    location: "\(location).\(key)", role: role,
-                    message: "unknown key; a component entry has \(entryKeys.joined(separator: ", "))"))
+                    location: "\(location).\(key)", role: role, message: unknownKey(key, among: entryKeys, what: "A component entry")))
                 ok = false
             }
             var component = ""
             switch object["component"] {
+            case let .string(name)? where name.isEmpty:
+                issues.append(PipelineSpecIssue(location: "\(location).component", role: role, message: "must not be empty"))
+                ok = false
             case let .string(name)?: component = name
             case nil:
                 issues.append(PipelineSpecIssue(location: "\(location).component", role: role, message: "is missing"))
@@ -155,6 +187,10 @@ public struct PipelineSpec: Hashable, Sendable {
             }
             var name = component
             switch object["name"] {
+            case let .string(given)? where given.isEmpty:
+                issues.append(PipelineSpecIssue(
+                    location: "\(location).name", role: role, message: "must not be empty; leave \"name\" out to use the component name"))
+                ok = false
             case let .string(given)?:
                 name = given
                 if !names.insert(given).inserted {
@@ -198,7 +234,9 @@ public struct PipelineSpec: Hashable, Sendable {
         case nil, .string("stop")?: policy = .stop
         case let .object(object)?:
             for key in object.keys.sorted() where key != "policy" && key != "sink" {
-                issues.append(PipelineSpecIssue(location: "onStageError.\(key)", message: "unknown key; use \"policy\" and, for deadLetter, \"sink\""))
+                issues.append(PipelineSpecIssue(
+                    location: "onStageError.\(key)",
+                    message: unknownKey(key, among: ["policy", "sink"], what: "An onStageError object") + " (\"sink\" for deadLetter only)"))
             }
             switch object["policy"] {
             case .string("stop")?:
@@ -232,15 +270,5 @@ public struct PipelineSpec: Hashable, Sendable {
             batchSize: batchSize, changeLogCapacity: changeLogCapacity, source: source,
             stages: stages.compactMap { $0 }, sinks: sinks.compactMap { $0 }, onStageError: policy)
         return Parsed(spec: spec, entries: wellFormed, issues: [])
-    }
-
-    static func describe(_ error: any Error) -> String {
-        guard let decoding = error as? DecodingError else { return String(describing: error) }
-        switch decoding {
-        case let .dataCorrupted(context):
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        default: return String(describing: decoding)
-        }
     }
 }

@@ -64,8 +64,10 @@ public struct PipelineSpecError: Error, Hashable, Sendable, CustomStringConverti
     /// Creates the error.
     ///
     /// - Parameter issues: The problems; must not be empty.
+    /// - Precondition: `issues` is not empty; the process traps with a message otherwise.
+    /// - Complexity: O(1).
     public init(issues: [PipelineSpecIssue]) {
-        precondition(!issues.isEmpty, "PipelineSpecError needs at least one issue")
+        require(!issues.isEmpty, "PipelineSpecError needs at least one issue")
         self.issues = issues
     }
 

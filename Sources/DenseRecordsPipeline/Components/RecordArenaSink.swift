@@ -29,9 +29,10 @@ public final class RecordArenaSink: RecordSink {
     ///
     /// - Parameter batch: The records.
     /// - Throws: ``RecordArenaError`` when memory or the byte limit refuses; the batch is then not stored.
+    /// - Precondition: ``open()`` was called; the process traps with a message otherwise.
     /// - Complexity: O(*n*), one `memcpy` per arena chunk touched.
     public func write(_ batch: borrowing RecordBatch) async throws {
-        guard let arena else { preconditionFailure("RecordArenaSink.write called before open()") }
+        guard let arena else { requirementFailed("RecordArenaSink.write called before open()") }
         try batch.withUnsafeBufferPointer { (records) throws(RecordArenaError) in try arena.append(contentsOf: records) }
     }
 

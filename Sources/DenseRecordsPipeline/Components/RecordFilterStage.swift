@@ -44,11 +44,18 @@ public final class RecordFilterStage: RecordStage {
     ///   - requireFinite: Whether to drop NaN and infinities.
     ///   - requireKnownUnit: Whether to drop unknown unit codes.
     ///   - allowedUnits: The units kept, or `nil` for any.
+    /// - Precondition: `minimum` is not above `maximum`, and neither is NaN;
+    ///   the process traps with a message otherwise.
+    /// - Complexity: O(1).
     public init(
         minimum: Double? = nil, maximum: Double? = nil, requireFinite: Bool = true, requireKnownUnit: Bool = true,
         allowedUnits: Set<SensorUnit>? = nil
     ) {
-        if let minimum, let maximum { precondition(minimum <= maximum, "RecordFilterStage: minimum must not exceed maximum") }
+        require(minimum.map { !$0.isNaN } ?? true, "RecordFilterStage: minimum must not be NaN")
+        require(maximum.map { !$0.isNaN } ?? true, "RecordFilterStage: maximum must not be NaN")
+        if let minimum, let maximum {
+            require(minimum <= maximum, "RecordFilterStage: minimum (\(minimum)) must not exceed maximum (\(maximum))")
+        }
         self.minimum = minimum
         self.maximum = maximum
         self.requireFinite = requireFinite

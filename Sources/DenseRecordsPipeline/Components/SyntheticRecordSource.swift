@@ -23,7 +23,56 @@ import CDenseRecords
 ///
 /// The same parameters always give the same records (SplitMix64 seeded by
 /// `seed`). Per-sensor state is allocated in ``open()``.
+///
+/// `gapProbability` is below 1, so every sensor speaks again eventually,
+/// and each ``nextBatch(into:)`` call visits a bounded number of readings,
+/// so a run with many silences still returns to the runner, which can then
+/// be cancelled. A timestamp beyond the `Int64` range stops the run with
+/// ``SyntheticSourceError/timestampOutOfRange(recordsProduced:)``; timestamps never wrap.
 public final class SyntheticRecordSource: RecordSource {
+    /// The record counts the `synthetic` component and `dense-records generate` accept.
+    public static let recordCountRange: ClosedRange<Int64> = 0...1_000_000_000_000
+    /// The sensor counts the `synthetic` component and `dense-records generate` accept.
+    public static let sensorCountRange: ClosedRange<Int64> = 1...1_000_000
+    /// The periods, in milliseconds, the `synthetic` component and `dense-records generate` accept: up to a day.
+    public static let intervalMillisecondsRange: ClosedRange<Int64> = 1...86_400_000
+    /// The gap probabilities accepted: 1 would silence every sensor for ever.
+    public static let gapProbabilityRange: Range<Double> = 0..<1
+
+    /// The problems with parameters given as the `synthetic` component takes
+    /// them, named as in a spec (`records`, `sensors`, `intervalMs`, `gapProbability`).
+    ///
+    /// Spec validation and `dense-records generate` use these bounds, so what
+    /// they accept constructs and runs without trapping.
+    ///
+    /// - Parameters:
+    ///   - records: Records to produce.
+    ///   - sensors: Number of sensors.
+    ///   - intervalMilliseconds: Each sensor's period in milliseconds.
+    ///   - gapProbability: Per-reading chance of a silence.
+    /// - Returns: One error per parameter out of its range, naming the range; empty when all fit.
+    /// - Complexity: O(1).
+    public static func parameterProblems(
+        records: Int64, sensors: Int64, intervalMilliseconds: Int64, gapProbability: Double
+    ) -> [ComponentParameterError] {
+        var problems: [ComponentParameterError] = []
+        func bound(_ name: String, _ value: Int64, _ range: ClosedRange<Int64>) {
+            if !range.contains(value) {
+                problems.append(ComponentParameterError(
+                    parameter: name, message: "must be in \(range.lowerBound)...\(range.upperBound), found \(value)"))
+            }
+        }
+        bound("records", records, recordCountRange)
+        bound("sensors", sensors, sensorCountRange)
+        bound("intervalMs", intervalMilliseconds, intervalMillisecondsRange)
+        if !gapProbabilityRange.contains(gapProbability) {
+            problems.append(ComponentParameterError(
+                parameter: "gapProbability",
+                message: "must be in \(gapProbabilityRange.lowerBound)..<\(gapProbabilityRange.upperBound), found \(gapProbability)"))
+        }
+        return problems
+    }
+
     /// Records to produce in total.
     public let recordCount: Int
     /// Number of sensors.
@@ -43,6 +92,7 @@ public final class SyntheticRecordSource: RecordSource {
     private var generator: SplitMix64
     private var levels: [Double] = []
     private var silentRounds: [Int32] = []
+    private var outOfTimestamps = false
 
     private static let profiles: [(unit: SensorUnit, level: Double, spread: Double, step: Double, cycle: Double)] = [
         (.celsius, 21, 8, 0.02, 3),
@@ -60,13 +110,21 @@ public final class SyntheticRecordSource: RecordSource {
     ///   - seed: Generator seed.
     ///   - intervalNanoseconds: Each sensor's period; at least 1.
     ///   - startNanoseconds: The first round's timestamp.
-    ///   - gapProbability: Per-reading chance of a silence, in `0...1`.
+    ///   - gapProbability: Per-reading chance of a silence, in `0..<1`.
+    /// - Precondition: `recordCount >= 0`, `sensorCount >= 1`,
+    ///   `intervalNanoseconds >= 1` and `gapProbability` in `0..<1`; the
+    ///   process traps with a message otherwise.
+    /// - Complexity: O(1).
     public init(
         recordCount: Int, sensorCount: Int = 16, seed: UInt64 = 42, intervalNanoseconds: Int64 = 1_000_000_000,
         startNanoseconds: Int64 = 1_700_000_000_000_000_000, gapProbability: Double = 0.002
     ) {
-        precondition(recordCount >= 0 && sensorCount >= 1 && intervalNanoseconds >= 1, "SyntheticRecordSource: invalid sizes")
-        precondition((0...1).contains(gapProbability), "SyntheticRecordSource gapProbability must be in 0...1")
+        require(recordCount >= 0, "SyntheticRecordSource recordCount must not be negative, got \(recordCount)")
+        require(sensorCount >= 1, "SyntheticRecordSource sensorCount must be at least 1, got \(sensorCount)")
+        require(intervalNanoseconds >= 1, "SyntheticRecordSource intervalNanoseconds must be at least 1, got \(intervalNanoseconds)")
+        require(
+            Self.gapProbabilityRange.contains(gapProbability),
+            "SyntheticRecordSource gapProbability must be in 0..<1 (1 would silence every sensor for ever), got \(gapProbability)")
         self.recordCount = recordCount
         self.sensorCount = sensorCount
         self.seed = seed
@@ -77,6 +135,8 @@ public final class SyntheticRecordSource: RecordSource {
     }
 
     /// Allocates per-sensor state and starts from the first record.
+    ///
+    /// - Complexity: O(*s*) in the number of sensors.
     public func open() async throws {
         generator = SplitMix64(seed: seed)
         levels = (0..<sensorCount).map { index in
@@ -85,19 +145,31 @@ public final class SyntheticRecordSource: RecordSource {
         }
         silentRounds = Array(repeating: 0, count: sensorCount)
         produced = 0
+        outOfTimestamps = false
         round = 0
         sensor = 0
     }
 
     /// Appends the next readings.
     ///
+    /// Visits at most four readings per record the batch holds, silent ones
+    /// included, so a call may return a batch that is not full (even empty)
+    /// while records remain.
+    ///
     /// - Parameter batch: The batch to fill.
     /// - Returns: `false` once ``recordCount`` records were produced.
+    /// - Throws: ``SyntheticSourceError/timestampOutOfRange(recordsProduced:)``
+    ///   when the next timestamp does not fit in `Int64`, after the records
+    ///   before it were returned.
+    /// - Complexity: O(capacity of `batch`).
     public func nextBatch(into batch: inout RecordBatch) async throws -> Bool {
         guard produced < recordCount else { return false }
+        if outOfTimestamps { throw SyntheticSourceError.timestampOutOfRange(recordsProduced: produced) }
         let phaseStep = intervalNanoseconds / Int64(sensorCount)
         let secondsPerDay = 86_400.0
-        while !batch.isFull, produced < recordCount {
+        var visitsLeft = 4 * batch.capacity
+        while !batch.isFull, produced < recordCount, visitsLeft > 0 {
+            visitsLeft -= 1
             let index = sensor
             sensor += 1
             if sensor == sensorCount {
@@ -117,12 +189,34 @@ public final class SyntheticRecordSource: RecordSource {
             var level = levels[index] + (generator.nextUnitInterval() - 0.5) * 2 * profile.step
             level += (profile.level - level) * 0.0005
             levels[index] = level
-            let timestamp = startNanoseconds &+ round &* intervalNanoseconds &+ Int64(index) &* phaseStep
+            let (roundOffset, roundOverflow) = round.multipliedReportingOverflow(by: intervalNanoseconds)
+            let (roundStart, startOverflow) = startNanoseconds.addingReportingOverflow(roundOffset)
+            let (timestamp, phaseOverflow) = roundStart.addingReportingOverflow(Int64(index) &* phaseStep)
+            if roundOverflow || startOverflow || phaseOverflow {
+                outOfTimestamps = true
+                if batch.isEmpty { throw SyntheticSourceError.timestampOutOfRange(recordsProduced: produced) }
+                return true
+            }
             let dayPhase = Double(timestamp % 86_400_000_000_000) / 1e9 / secondsPerDay
             let value = ((level + profile.cycle * sin(2 * Double.pi * dayPhase)) * 100).rounded() / 100
             batch.append(raw: sensor_record_t(sensor_id: UInt32(index + 1), timestamp_ns: timestamp, value: value, unit: profile.unit.rawValue))
             produced += 1
         }
         return true
+    }
+}
+
+/// Why a ``SyntheticRecordSource`` stopped before producing all its records.
+public enum SyntheticSourceError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The next reading's timestamp (start + round × interval + phase) does not fit in `Int64` nanoseconds.
+    case timestampOutOfRange(recordsProduced: Int)
+
+    /// A sentence naming the limit and how far the source got.
+    public var description: String {
+        switch self {
+        case let .timestampOutOfRange(produced):
+            "the synthetic timestamps passed the largest Int64 nanosecond (year 2262) after \(produced) records; "
+                + "use fewer records, more sensors, a shorter interval or an earlier start"
+        }
     }
 }

@@ -58,10 +58,17 @@ public final class WindowedAggregateStage: RecordStage {
     ///
     /// - Parameters:
     ///   - windowNanoseconds: The window length; at least 1.
-    ///   - statistics: The statistics to emit per window, in order; not empty.
+    ///   - statistics: The statistics to emit per window, in order; not empty, none repeated.
+    /// - Precondition: `windowNanoseconds >= 1`, and `statistics` is not
+    ///   empty and names each statistic at most once (a repeat would emit the
+    ///   same record twice per window); the process traps with a message otherwise.
+    /// - Complexity: O(*s*) in the number of statistics.
     public init(windowNanoseconds: Int64, statistics: [Statistic] = Statistic.allCases) {
-        precondition(windowNanoseconds >= 1, "WindowedAggregateStage window must be at least 1 ns")
-        precondition(!statistics.isEmpty, "WindowedAggregateStage needs at least one statistic")
+        require(windowNanoseconds >= 1, "WindowedAggregateStage window must be at least 1 ns, got \(windowNanoseconds)")
+        require(!statistics.isEmpty, "WindowedAggregateStage needs at least one statistic")
+        require(
+            Set(statistics).count == statistics.count,
+            "WindowedAggregateStage statistics must not repeat, got \(statistics.map(\.rawValue))")
         self.windowNanoseconds = windowNanoseconds
         self.statistics = statistics
     }
