@@ -21,17 +21,20 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Each sensor's reporting period, in milliseconds.")
     var intervalMs: Int64 = 1_000
 
-    @Option(help: "Per-reading chance that a sensor goes silent for a while (0...1).")
+    @Option(help: "Per-reading chance that a sensor goes silent for a while (0 to below 1).")
     var gapProbability = 0.002
 
     @Option(name: .shortAndLong, help: "The file to write (created or truncated).")
     var output: String
 
     func validate() throws {
-        guard records >= 0 else { throw ValidationError("--records must not be negative") }
-        guard sensors >= 1 else { throw ValidationError("--sensors must be at least 1") }
-        guard intervalMs >= 1 else { throw ValidationError("--interval-ms must be at least 1") }
-        guard (0...1).contains(gapProbability) else { throw ValidationError("--gap-probability must be in 0...1") }
+        // The bounds the `synthetic` spec component has, so both accept the same values.
+        let options = ["records": "--records", "sensors": "--sensors", "intervalMs": "--interval-ms", "gapProbability": "--gap-probability"]
+        let problems = SyntheticRecordSource.parameterProblems(
+            records: Int64(records), sensors: Int64(sensors), intervalMilliseconds: intervalMs, gapProbability: gapProbability)
+        guard problems.isEmpty else {
+            throw ValidationError(problems.map { "\(options[$0.parameter] ?? $0.parameter) \($0.message)" }.joined(separator: "\n"))
+        }
     }
 
     func run() async throws {

@@ -10,7 +10,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Progress (records/s, elapsed time) goes to standard error once a second on long runs. \
             Exits with 0 when the run completed, 1 when the spec is invalid, 2 when it cannot be read, \
-            and 3 when the run stopped (the summary is printed either way).
+            and 3 when the run stopped (the summary is printed either way). With --json, standard output \
+            is JSON in every case: the summary, or the spec's problems as the array validate --json prints.
             """
     )
 
@@ -24,12 +25,14 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let data = try readSpec(spec)
+        let data = try readSpec(spec, json: json)
         let pipeline: Pipeline
         do {
             pipeline = try PipelineBuilder(registry: .builtIn).build(data)
         } catch {
-            printError("\(spec): \(error)")
+            printError("\(shownPath(spec)): \(error)")
+            // Scripts that asked for JSON get JSON: the same issue array `validate --json` prints.
+            if json { print(try encodeJSON(error.issues)) }
             throw ExitCode(1)
         }
         let progress = ProgressPrinter(enabled: !quiet)

@@ -17,27 +17,37 @@ struct ValidateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let data = try readSpec(spec)
+        let data = try readSpec(spec, json: json)
         let issues = PipelineBuilder(registry: .builtIn).validate(data)
         if json {
             print(try encodeJSON(issues))
         } else if issues.isEmpty {
-            print("\(spec): valid")
+            print("\(shownPath(spec)): valid")
         } else {
-            print("\(spec): \(issues.count == 1 ? "1 problem" : "\(issues.count) problems")")
+            print("\(shownPath(spec)): \(issues.count == 1 ? "1 problem" : "\(issues.count) problems")")
             for issue in issues { print("  \(issue)") }
         }
         if !issues.isEmpty { throw ExitCode(1) }
     }
 }
 
-/// Reads a spec file, or exits with code 2 and a message on standard error.
-func readSpec(_ path: String) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("dense-records: cannot read the spec \(path)")
+/// Reads a spec file, or exits with code 2 and a message that says why on
+/// standard error; under `--json`, also as a one-issue JSON array on standard output.
+func readSpec(_ path: String, json: Bool) throws -> Data {
+    do {
+        return try PipelineSpec.readFile(atPath: path)
+    } catch {
+        printError("dense-records: \(error)")
+        if json { print(try encodeJSON([PipelineSpecIssue(location: "(spec)", message: error.description)])) }
         throw ExitCode(2)
     }
-    return data
+}
+
+/// A path as messages show it: its last 120 characters after "…" when longer.
+///
+/// The same rule as the library's messages; the CLI cannot import the internal helper.
+func shownPath(_ path: String) -> String {
+    path.count > 120 ? "…" + path.suffix(119) : path
 }
 
 /// Pretty, key-sorted JSON text.
