@@ -171,16 +171,37 @@ public final class Pipeline {
             outcome = await move(clock: clock, start: start, progress: progress)
         }
         if sourceOpened { await source.component.close() }
+        // Only a completed run's output is committed: a failed or cancelled run's
+        // files are discarded by close(), so no output is ever partial.
+        let completed = outcome.isCompleted
+        var unflushed: Set<String> = []
+        if completed {
+            for sink in opened {
+                // After one sink fails to commit the run has failed: the sinks after it
+                // are not committed, and their close() discards what they hold.
+                guard unflushed.isEmpty else {
+                    unflushed.insert(sink.name)
+                    continue
+                }
+                do {
+                    try await sink.component.commit()
+                } catch {
+                    outcome = .sinkFailed(sink: sink.name, message: "could not commit: \(error)")
+                    unflushed.insert(sink.name)
+                }
+            }
+        }
         for sink in opened {
             do {
                 try await sink.component.close()
             } catch {
-                // A failed flush means records counted as written may not be: report it.
+                unflushed.insert(sink.name)
                 if outcome.isCompleted || outcome == .cancelled {
                     outcome = .sinkFailed(sink: sink.name, message: "could not close: \(error)")
                 }
             }
         }
+        if completed && !unflushed.isEmpty { uncount(unflushedAt: unflushed) }
         let summary = makeSummary(outcome: outcome, elapsed: clock.now - start)
         guard outcome.isCompleted else { throw PipelineRunError(summary: summary) }
         return summary
@@ -228,6 +249,27 @@ public final class Pipeline {
             case let .stage(index, message): return .stageFailed(stage: stages[index].name, message: message)
             case let .sink(name, message): return .sinkFailed(sink: name, message: message)
             }
+        }
+    }
+
+    /// A run that moved every batch but then failed to commit or close a sink has
+    /// not written its records there. The records that reached every sink move
+    /// from written to unprocessed; the failed sinks' own counts drop to 0, and
+    /// a failed dead-letter sink's records move from dead-lettered to
+    /// unprocessed. The summary still balances and never counts a record that
+    /// was not flushed.
+    ///
+    /// - Parameter names: The sinks whose commit or close failed.
+    private func uncount(unflushedAt names: Set<String>) {
+        unprocessedAtSinks += recordsOut
+        recordsOut = 0
+        for (index, sink) in sinks.enumerated() where names.contains(sink.name) { sinkWritten[index] = 0 }
+        if let deadLetterSink, names.contains(deadLetterSink.name) {
+            for index in counters.indices {
+                counters[index].unprocessed += counters[index].deadLettered
+                counters[index].deadLettered = 0
+            }
+            deadLetterWritten = 0
         }
     }
 

@@ -170,6 +170,20 @@ extension RecordStage {
 /// A component that consumes batches: stores, writes or forwards them.
 ///
 /// Like a source, a sink opens files or acquires memory in ``open()``, not in its initializer.
+///
+/// ## Whole or absent
+///
+/// The runner calls ``commit()`` once, after every batch of a run that
+/// completed, and then ``close()``. After a failure or a cancellation it calls
+/// only ``close()``. A sink whose output must be whole or absent (a file)
+/// writes to a temporary place, makes it durable and visible in ``commit()``
+/// (flush, `fsync`, rename over the target), and discards it in a
+/// ``close()`` that was not preceded by a successful commit.
+///
+/// Records count as written (`recordsOut` in the summary) only once every
+/// sink has committed and closed them: when either throws after a completed
+/// run, the run's outcome is a sink failure and its records are counted as
+/// unprocessed, never as written.
 public protocol RecordSink: AnyObject {
     /// Acquires what the sink writes to. The default does nothing.
     ///
@@ -182,17 +196,30 @@ public protocol RecordSink: AnyObject {
     /// - Throws: Any error; it stops the run.
     func write(_ batch: borrowing RecordBatch) async throws
 
-    /// Flushes and releases what ``open()`` acquired. Called once, also after a failure or cancellation.
+    /// Makes everything written durable and visible. Called once, only after a
+    /// run that completed, before ``close()``.
     ///
     /// The default does nothing.
     ///
-    /// - Throws: A flush error; it is reported as a sink failure.
+    /// - Throws: A flush, sync or rename error; the run is then reported as a
+    ///   sink failure and its records as unprocessed.
+    func commit() async throws
+
+    /// Releases what ``open()`` acquired. Called once, also after a failure or cancellation.
+    ///
+    /// A sink that writes a file discards it here unless ``commit()`` succeeded.
+    /// The default does nothing.
+    ///
+    /// - Throws: A flush error; after a completed run it is reported as a sink
+    ///   failure and the run's records as unprocessed.
     func close() async throws
 }
 
 extension RecordSink {
     /// Does nothing.
     public func open() async throws {}
+    /// Does nothing.
+    public func commit() async throws {}
     /// Does nothing.
     public func close() async throws {}
 }

@@ -1,0 +1,83 @@
+import DenseRecordsCore
+import DenseRecordsPipeline
+import DenseRecordsTestKit
+import DenseRecordsTestSupport
+import Testing
+
+/// A sink that records the calls it gets and fails the one it is told to.
+final class ScriptedSink: RecordSink {
+    enum Step: Equatable { case commit, close }
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "the disk is full" }
+    }
+
+    let failing: Step?
+    private(set) var written = 0
+    private(set) var calls: [Step] = []
+
+    init(failing: Step? = nil) { self.failing = failing }
+
+    func write(_ batch: borrowing RecordBatch) async throws { written += batch.count }
+
+    func commit() async throws {
+        calls.append(.commit)
+        if failing == .commit { throw Failure() }
+    }
+
+    func close() async throws {
+        calls.append(.close)
+        if failing == .close { throw Failure() }
+    }
+}
+
+@Suite("Sinks commit only a completed run, and records count as written only once flushed")
+struct SinkCommitTests {
+    static let input = (0..<10).map { record($0) }
+
+    @Test("A completed run commits every sink, then closes it")
+    func completedRunCommits() async throws {
+        let sink = ScriptedSink()
+        let pipeline = Pipeline(source: .init("memory", InMemoryRecordSource(Self.input)), sinks: [.init("out", sink)])
+        let summary = try await pipeline.run()
+        #expect(sink.calls == [.commit, .close])
+        #expect(summary.recordsOut == 10 && summary.unprocessed == 0 && summary.isBalanced)
+    }
+
+    @Test("A failed run closes its sinks without committing them")
+    func failedRunDoesNotCommit() async throws {
+        let sink = ScriptedSink()
+        let pipeline = Pipeline(
+            source: .init("memory", InMemoryRecordSource(Self.input)),
+            stages: [.init("refuse", ThrowingStage { _ in true })], sinks: [.init("out", sink)])
+        await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
+        #expect(sink.calls == [.close])
+    }
+
+    @Test("A failed final flush moves the records from written to unprocessed", arguments: [ScriptedSink.Step.commit, .close])
+    func failedFlushIsNotWritten(step: ScriptedSink.Step) async throws {
+        let failing = ScriptedSink(failing: step)
+        let healthy = ScriptedSink()
+        let pipeline = Pipeline(
+            source: .init("memory", InMemoryRecordSource(Self.input)),
+            sinks: [.init("healthy", healthy), .init("full", failing)])
+        let error = await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
+        let summary = try #require(error?.summary)
+        #expect(summary.outcome == .sinkFailed(sink: "full", message: "could not \(step): the disk is full"))
+        #expect(summary.recordsOut == 0)
+        #expect(summary.unprocessed == 10)
+        #expect(summary.isBalanced)
+        #expect(summary.sinks.map(\.recordsWritten) == [10, 0])
+    }
+
+    @Test("When one sink fails to commit, the sinks after it are not committed")
+    func laterSinksAreNotCommitted() async throws {
+        let first = ScriptedSink(failing: .commit)
+        let second = ScriptedSink()
+        let pipeline = Pipeline(
+            source: .init("memory", InMemoryRecordSource(Self.input)),
+            sinks: [.init("first", first), .init("second", second)])
+        await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
+        #expect(first.calls == [.commit, .close])
+        #expect(second.calls == [.close])
+    }
+}
