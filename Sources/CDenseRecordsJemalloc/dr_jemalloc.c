@@ -95,6 +95,10 @@ int dr_arena_reset_and_purge(unsigned arena) {
     return status != 0 ? status : dr_arena_command(arena, "purge");
 }
 
+int dr_arena_purge(unsigned arena) {
+    return dr_arena_command(arena, "purge");
+}
+
 int dr_arena_destroy(unsigned arena) {
     return dr_arena_command(arena, "destroy");
 }
@@ -161,4 +165,43 @@ int dr_allocator_purge_all(void) {
 int dr_thread_allocated_bytes(uint64_t *bytes_out) {
     size_t length = sizeof *bytes_out;
     return mallctl("thread.allocated", bytes_out, &length, NULL, 0);
+}
+
+size_t dr_physical_memory_bytes(void) {
+    long pages = sysconf(_SC_PHYS_PAGES);
+    long page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    if ((size_t)pages > (SIZE_MAX / 2) / (size_t)page) return SIZE_MAX / 2;
+    return (size_t)pages * (size_t)page;
+}
+
+unsigned dr_processor_count(void) {
+    long count = sysconf(_SC_NPROCESSORS_ONLN);
+    return count > 0 ? (unsigned)count : 1;
+}
+
+size_t dr_large_extent_pad_bytes(void) {
+    bool oblivious = true;
+    size_t length = sizeof oblivious;
+    if (mallctl("opt.cache_oblivious", &oblivious, &length, NULL, 0) != 0) oblivious = true;
+    if (!oblivious) return 0;
+    size_t page = 0;
+    length = sizeof page;
+    return mallctl("arenas.page", &page, &length, NULL, 0) == 0 ? page : (size_t)sysconf(_SC_PAGESIZE);
+}
+
+size_t dr_resident_bytes(const void *address, size_t length) {
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char vector[512];
+    size_t resident = 0;
+    const char *cursor = address;
+    size_t remaining = (length + page - 1) / page;
+    while (remaining > 0) {
+        size_t pages = remaining < sizeof vector ? remaining : sizeof vector;
+        if (mincore((void *)cursor, pages * page, vector) != 0) return 0;
+        for (size_t i = 0; i < pages; i++) resident += (vector[i] & 1) * page;
+        cursor += pages * page;
+        remaining -= pages;
+    }
+    return resident < length ? resident : length;
 }

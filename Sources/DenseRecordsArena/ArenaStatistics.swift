@@ -3,12 +3,15 @@ import InternalDenseRecordsUtilities
 internal import CDenseRecordsJemalloc
 import CDenseRecords
 
-/// Allocator-measured figures for one arena, read from jemalloc's per-arena statistics.
+/// Figures for one store's chunks: its own, exact even when it shares a jemalloc arena.
 ///
-/// The byte figures come from `stats.arenas.<i>` after an `epoch` write, so
-/// they count the arena's chunks exactly as jemalloc sees them. The chunk
-/// table (one pointer per 2 MiB chunk) lives in the default arena and is not
-/// included.
+/// A ``RecordArena`` shares its jemalloc arena with the ``SealedRecords`` it
+/// has sealed, and stores beyond the pool's dedicated arenas share one. So
+/// these figures come from the store's own chunk table, not from jemalloc's
+/// per-arena statistics, which would mix the stores. The byte counts match
+/// jemalloc's accounting of the same chunks. The chunk table (one pointer per
+/// 2 MiB chunk) lives in the default arena and is not included, and neither is
+/// the jemalloc arena's metadata.
 public struct ArenaStatistics: Hashable, Sendable, CustomStringConvertible {
     /// Records stored.
     public var recordCount: Int
@@ -16,13 +19,17 @@ public struct ArenaStatistics: Hashable, Sendable, CustomStringConvertible {
     public var capacity: Int
     /// Chunk allocations held.
     public var chunkCount: Int
-    /// Bytes jemalloc has handed out to this arena's chunks (`small.allocated + large.allocated`).
+    /// Bytes jemalloc has handed out to this store's chunks: the sum of their
+    /// size classes, which is what jemalloc's `large.allocated` counts for them.
     public var allocatedBytes: Int
-    /// Bytes in pages jemalloc considers in use by the arena (`pactive` × page size).
+    /// Bytes in pages jemalloc holds active for the chunks: `allocatedBytes`
+    /// plus one page per chunk, the pad jemalloc adds to every large extent
+    /// (`opt.cache_oblivious`; 0 when that is off).
     public var activeBytes: Int
-    /// Bytes of the arena's pages that are resident (`resident`), including jemalloc's metadata.
+    /// Bytes of the chunks' pages that are resident, by `mincore(2)`: pages
+    /// not yet written are not counted.
     public var residentBytes: Int
-    /// Bytes the arena has mapped (`mapped`).
+    /// Bytes of address space the chunks' extents hold; equal to ``activeBytes``.
     public var mappedBytes: Int
     /// Times a short last chunk could not grow in place and its records were moved.
     ///

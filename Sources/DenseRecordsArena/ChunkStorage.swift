@@ -3,20 +3,24 @@ import InternalDenseRecordsUtilities
 public import CDenseRecords
 internal import CDenseRecordsJemalloc
 
-/// Chunked record storage in one pooled jemalloc arena: the state behind
+/// Chunked record storage in a leased jemalloc arena: the state behind
 /// ``RecordArena`` and ``SealedRecords``.
 ///
 /// It owns what it points to. It is `~Copyable`, so exactly one value holds a
-/// given chunk table and jemalloc arena at a time, and its `deinit` frees the
-/// table and returns the arena (reset and purged, which frees every chunk) to
-/// the pool. ``RecordArena/seal()`` moves it into a ``SealedRecords``; nothing
-/// has to remember to call a `destroy()`.
+/// given chunk table at a time, and its `deinit` frees its chunks (one
+/// `dallocx` each), purges their pages, and frees the table. It holds an
+/// ``ArenaLease``: ``RecordArena/seal()`` moves the storage into a
+/// ``SealedRecords`` and gives the arena's fresh storage the same lease, so a
+/// RecordArena and all its sealed parts share one jemalloc arena, which goes
+/// back to the pool when the last of them does. Nothing has to remember to
+/// call a `destroy()`.
 ///
 /// Invariants (checked by `checkInvariants()` in debug builds):
-/// - `chunks[0..<chunkCount]` are live chunk allocations in `arena`.
+/// - `chunks[0..<chunkCount]` are live chunk allocations in `lease.arena`.
 /// - Every chunk but the last holds exactly `recordsPerChunk` records of capacity;
 ///   the last holds `lastChunkBytes / recordSize` (at most `recordsPerChunk`).
 ///   So record `i` lives at `chunks[i / recordsPerChunk] + i % recordsPerChunk`.
+/// - `allocatedBytes` is the sum of the chunks' sizes, as jemalloc counts them.
 /// - `count <= capacity`. When `cursor != nil`, `cursor` is the slot of record
 ///   `count` and `writeEnd` is the end of the chunk that holds it.
 @usableFromInline
@@ -30,13 +34,18 @@ struct ChunkStorage: ~Copyable {
     var lastChunkBytes = 0
     var allocatedBytes = 0
     var relocatedChunks = 0
-    var arena: JemallocArena? = nil
+    var lease: ArenaLease?
     let byteLimit: Int?
     let hugePages: Bool
+    /// The stop signal of the ingest this storage fills, if any; checked only
+    /// when the storage needs memory, never per record.
+    let cancellation: IngestCancellation?
 
-    init(byteLimit: Int?, hugePages: Bool) {
+    init(byteLimit: Int?, hugePages: Bool, lease: ArenaLease? = nil, cancellation: IngestCancellation? = nil) {
         self.byteLimit = byteLimit
         self.hugePages = hugePages
+        self.lease = lease
+        self.cancellation = cancellation
     }
 
     // MARK: Geometry
@@ -99,10 +108,27 @@ struct ChunkStorage: ~Copyable {
     }
 
     mutating func acquireArena() throws(RecordArenaError) -> JemallocArena {
-        if let arena { return arena }
+        if let lease { return lease.arena }
         let acquired = try ArenaPool.shared.acquire()
-        arena = acquired
-        return acquired
+        lease = acquired
+        return acquired.arena
+    }
+
+    /// Throws ``RecordArenaError/ingestCancelled`` once the ingest this storage
+    /// fills has been stopped. One relaxed atomic load; called only on the
+    /// paths that need memory.
+    func checkCancellation() throws(RecordArenaError) {
+        if let cancellation, cancellation.isStopped { throw .ingestCancelled }
+    }
+
+    /// Refuses, before allocating, a request for more bytes than Int can count
+    /// or the machine has physical memory.
+    func checkPhysicalMemory(records: Int) throws(RecordArenaError) {
+        let (bytes, overflow) = records.multipliedReportingOverflow(by: ChunkGeometry.recordSize)
+        let physical = ChunkGeometry.physicalMemoryBytes
+        if overflow || bytes > physical {
+            throw .requestExceedsPhysicalMemory(requestedBytes: overflow ? Int.max : bytes, physicalBytes: physical)
+        }
     }
 
     func checkLimit(adding bytes: Int) throws(RecordArenaError) {
@@ -114,6 +140,8 @@ struct ChunkStorage: ~Copyable {
     /// Makes room for at least `minimumCapacity` records without moving any.
     mutating func reserve(_ minimumCapacity: Int) throws(RecordArenaError) {
         guard minimumCapacity > capacity else { return }
+        try checkCancellation()
+        try checkPhysicalMemory(records: minimumCapacity)
         let arena = try acquireArena()
         let perChunk = ChunkGeometry.recordsPerChunk
         if chunkCount > 0, lastChunkCapacity < perChunk {
@@ -129,6 +157,7 @@ struct ChunkStorage: ~Copyable {
     /// Grows by one step for a single append: the last chunk to its next size
     /// class, or a new smallest chunk when the last one is full.
     mutating func growForSingleAppend() throws(RecordArenaError) {
+        try checkCancellation()
         let arena = try acquireArena()
         if chunkCount > 0, lastChunkCapacity < ChunkGeometry.recordsPerChunk {
             let next = ChunkGeometry.sizeClass(forRecords: lastChunkCapacity + 1) / ChunkGeometry.recordSize
@@ -182,7 +211,7 @@ struct ChunkStorage: ~Copyable {
         let moved = raw.bindMemory(to: sensor_record_t.self, capacity: bytes / ChunkGeometry.recordSize)
         let stored = chunkRecordCount(chunkCount - 1)
         moved.update(from: last, count: stored)
-        dr_chunk_free(arena.index, last)
+        arena.freeChunk(UnsafeMutableRawPointer(last))
         chunks.unsafelyUnwrapped[chunkCount - 1] = moved
         allocatedBytes += bytes - lastChunkBytes
         lastChunkBytes = bytes
@@ -200,9 +229,13 @@ struct ChunkStorage: ~Copyable {
         tableCapacity = newCapacity
     }
 
-    /// Frees every chunk (one `reset` of the jemalloc arena) and returns the pages to the OS.
+    /// Frees every chunk (one `dallocx` each) and returns their pages to the OS.
+    ///
+    /// Chunks are freed one by one, not with an `arena.<i>.reset`, because the
+    /// jemalloc arena may hold other stores' chunks: the sealed parts of the
+    /// same RecordArena, or any store's in the shared arena.
     mutating func removeAll() {
-        if let arena, chunkCount > 0 { arena.resetAndPurge() }
+        releaseChunks()
         count = 0
         chunkCount = 0
         lastChunkBytes = 0
@@ -211,10 +244,16 @@ struct ChunkStorage: ~Copyable {
         writeEnd = nil
     }
 
-    /// Returns the jemalloc arena to the pool, which resets and purges it (freeing
-    /// every chunk at once), and frees the chunk table.
+    private func releaseChunks() {
+        guard let lease, chunkCount > 0 else { return }
+        for chunk in 0..<chunkCount { lease.arena.freeChunk(UnsafeMutableRawPointer(chunks.unsafelyUnwrapped[chunk])) }
+        lease.arena.purge()
+    }
+
+    /// Frees the chunks and the chunk table. Dropping the lease afterwards
+    /// returns the jemalloc arena to the pool if this was its last holder.
     deinit {
-        if let arena { ArenaPool.shared.release(arena) }
+        releaseChunks()
         chunks?.deallocate()
     }
 
@@ -226,12 +265,18 @@ struct ChunkStorage: ~Copyable {
 
     // MARK: Statistics
 
+    /// This store's own figures, from its chunk table: exact whether or not
+    /// other stores share its jemalloc arena.
     func statistics() -> ArenaStatistics {
-        let stats = arena?.statistics() ?? dr_arena_stats_t()
+        var resident = 0
+        for chunk in 0..<chunkCount {
+            resident += dr_resident_bytes(chunks.unsafelyUnwrapped[chunk], chunk == chunkCount - 1 ? lastChunkBytes : ChunkGeometry.chunkBytes)
+        }
+        let active = allocatedBytes + chunkCount * ChunkGeometry.largeExtentPadBytes
         return ArenaStatistics(
             recordCount: count, capacity: capacity, chunkCount: chunkCount,
-            allocatedBytes: Int(stats.allocated), activeBytes: Int(stats.active),
-            residentBytes: Int(stats.resident), mappedBytes: Int(stats.mapped),
+            allocatedBytes: allocatedBytes, activeBytes: active,
+            residentBytes: resident, mappedBytes: active,
             relocatedChunks: relocatedChunks)
     }
 

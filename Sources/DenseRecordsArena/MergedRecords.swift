@@ -1,6 +1,7 @@
 public import DenseRecordsCore
 import InternalDenseRecordsUtilities
 public import CDenseRecords
+import Synchronization
 
 /// Several sealed parts read as one sequence of records, without copying.
 ///
@@ -61,6 +62,36 @@ extension MergedRecords: ChunkedRecords {
     }
 }
 
+/// The stop signal shared by the producers of one concurrent ingest.
+///
+/// Set when a producer throws or the ingesting task is cancelled. Each
+/// producer's arena loads it (relaxed, one atomic load) only when it needs a
+/// new chunk or a larger one, so the per-record append path is untouched.
+final class IngestCancellation: Sendable {
+    private let stopped = Atomic<Bool>(false)
+    private let first = SanitizerVisibleMutex<(any Error)?>(nil)
+
+    /// Whether the ingest has stopped.
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
+    /// Stops the ingest because a producer threw `error`; the first such error is kept.
+    ///
+    /// Errors thrown after the stop (a sibling's ``RecordArenaError/ingestCancelled``)
+    /// are not kept: they are consequences, not the cause.
+    func fail(with error: any Error) {
+        first.withLock { first in
+            if first == nil, !stopped.load(ordering: .relaxed) { first = error }
+            stopped.store(true, ordering: .relaxed)
+        }
+    }
+
+    /// Stops the ingest because its task was cancelled.
+    func cancel() { stopped.store(true, ordering: .relaxed) }
+
+    /// The error that stopped the ingest, if a producer threw.
+    var firstError: (any Error)? { first.withLock { $0 } }
+}
+
 extension RecordArena {
     /// Fills one arena per producer, concurrently, and merges them into one read view.
     ///
@@ -68,11 +99,25 @@ extension RecordArena {
     /// so appends take no lock and no producer waits for another. When every
     /// producer has returned, the arenas are sealed and merged in producer order.
     ///
+    /// When a producer throws, or the calling task is cancelled, the ingest
+    /// stops: every other producer's arena then throws
+    /// ``RecordArenaError/ingestCancelled`` from its next append that needs a
+    /// new chunk, so a producer that never suspends (a tight loop over an
+    /// in-memory or file source) stops within one chunk, about 100,000 records,
+    /// with no `Task.yield()` or `Task.checkCancellation()` in its loop. Let
+    /// that error propagate, as `try` does:
+    ///
     /// ```swift
-    /// let all = try await RecordArena.ingestConcurrently(producers: 2) { producer, arena in
-    ///     for record in feed(producer) { try arena.append(record) }
+    /// let all = try await RecordArena.ingestConcurrently(producers: 4) { producer, arena in
+    ///     var reader = try FeedReader(shard: producer)
+    ///     while let record = try reader.next() {
+    ///         try arena.append(record)  // throws .ingestCancelled once a sibling has failed
+    ///     }
     /// }
     /// ```
+    ///
+    /// A producer that does slow work between appends can check
+    /// `Task.isCancelled` as well: the producers' tasks are cancelled too.
     ///
     /// - Parameters:
     ///   - producers: The number of producers, at least 1.
@@ -80,25 +125,46 @@ extension RecordArena {
     ///   - produce: Fills `arena` for producer number `producer` (`0..<producers`).
     ///     The arena must not escape the closure.
     /// - Returns: Every producer's records, producer 0's first.
-    /// - Throws: The first error a producer throws. The other producers are
-    ///   cancelled, and every arena's memory is released.
+    /// - Throws: The first error a producer throws (not the
+    ///   ``RecordArenaError/ingestCancelled`` of the producers it stopped), or
+    ///   `CancellationError` if the calling task was cancelled. Every arena's
+    ///   memory is released.
+    /// - Complexity: O(*p*) tasks, plus what the producers do.
     public static func ingestConcurrently(
         producers: Int,
         byteLimitPerProducer: Int? = nil,
         _ produce: @escaping @Sendable (_ producer: Int, _ arena: RecordArena) async throws -> Void
     ) async throws -> MergedRecords {
         precondition(producers >= 1, "ingestConcurrently needs at least one producer")
-        let parts = try await withThrowingTaskGroup(of: (Int, SealedRecords).self) { group in
-            for producer in 0..<producers {
-                group.addTask {
-                    let arena = RecordArena(byteLimit: byteLimitPerProducer)
-                    try await produce(producer, arena)
-                    return (producer, arena.seal())
+        let cancellation = IngestCancellation()
+        let parts = try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: (Int, SealedRecords).self) { group in
+                for producer in 0..<producers {
+                    group.addTask {
+                        let arena = RecordArena(byteLimit: byteLimitPerProducer, hugePages: false, cancellation: cancellation)
+                        do {
+                            try await produce(producer, arena)
+                        } catch {
+                            cancellation.fail(with: error)
+                            throw error
+                        }
+                        return (producer, arena.seal())
+                    }
                 }
+                var sealed = [SealedRecords?](repeating: nil, count: producers)
+                do {
+                    for try await (producer, part) in group { sealed[producer] = part }
+                } catch {
+                    // Leaving the group waits for every producer; the stop makes
+                    // even those that never suspend return within one chunk.
+                    cancellation.fail(with: error)
+                    group.cancelAll()
+                    throw cancellation.firstError ?? (Task.isCancelled ? CancellationError() : error)
+                }
+                return sealed.compactMap { $0 }
             }
-            var sealed = [SealedRecords?](repeating: nil, count: producers)
-            for try await (producer, part) in group { sealed[producer] = part }
-            return sealed.compactMap { $0 }
+        } onCancel: {
+            cancellation.cancel()
         }
         return MergedRecords(parts)
     }

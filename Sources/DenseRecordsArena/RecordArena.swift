@@ -32,10 +32,22 @@ internal import CDenseRecordsJemalloc
 ///
 /// ## Memory
 ///
-/// Dropping the last reference resets the jemalloc arena, which frees every
-/// chunk at once, purges the pages back to the OS, and returns the jemalloc
-/// arena to the pool. Linking DenseRecords makes jemalloc the process-wide
+/// Dropping the last reference frees every chunk and purges the pages back to
+/// the OS; the jemalloc arena returns to the pool once the arena's sealed
+/// parts are gone too. Linking DenseRecords makes jemalloc the process-wide
 /// `malloc`.
+///
+/// ## Limits
+///
+/// jemalloc 5.3 allows at most 4,095 arenas per process (4,086 explicit ones on
+/// a 2-CPU machine), and each costs about 138 KiB of metadata for as long as the
+/// process lives. So the pool creates at most four dedicated jemalloc arenas
+/// per processor (16 to 256); further live arenas share one jemalloc arena,
+/// and an arena's sealed parts always share its own. Any number of arenas and
+/// sealed parts can be alive at once; what stays resident after they are all
+/// dropped is at most that many arenas' metadata (about 2.2 MiB with 2 CPUs,
+/// 35 MiB at most). ``statistics`` counts only this arena's chunks, so it stays
+/// exact when a jemalloc arena is shared. See <doc:ArenasAndMemory>.
 public final class RecordArena {
     // Mutable state lives behind a pointer: a class's stored `var`s would pay a
     // dynamic exclusivity check on every append and read.
@@ -56,10 +68,16 @@ public final class RecordArena {
     ///     reclaims free guest memory (virtio-balloon free page reporting),
     ///     faulting a huge page back in can cost ten times more instead. Measure
     ///     on your machines before turning it on; see <doc:ArenasAndMemory>.
-    public init(byteLimit: Int? = nil, hugePages: Bool = false) {
+    public convenience init(byteLimit: Int? = nil, hugePages: Bool = false) {
+        self.init(byteLimit: byteLimit, hugePages: hugePages, cancellation: nil)
+    }
+
+    /// Creates an empty arena whose appends stop with
+    /// ``RecordArenaError/ingestCancelled`` once `cancellation` is stopped.
+    init(byteLimit: Int?, hugePages: Bool, cancellation: IngestCancellation?) {
         precondition(byteLimit.map { $0 >= 0 } ?? true, "RecordArena byteLimit must not be negative")
         storage = .allocate(capacity: 1)
-        storage.initialize(to: ChunkStorage(byteLimit: byteLimit, hugePages: hugePages))
+        storage.initialize(to: ChunkStorage(byteLimit: byteLimit, hugePages: hugePages, cancellation: cancellation))
     }
 
     deinit {
@@ -80,9 +98,10 @@ public final class RecordArena {
     /// The number of full 2 MiB chunks' worth of records: 99,864.
     public static var recordsPerChunk: Int { ChunkGeometry.recordsPerChunk }
 
-    /// Allocator-measured figures for this arena.
+    /// Figures for this arena's own chunks, exact though it may share a jemalloc arena.
     ///
-    /// - Complexity: A handful of `mallctl` calls; do not call it per record.
+    /// - Complexity: O(*c*) `mincore` calls, where *c* is the number of chunks;
+    ///   do not call it per record.
     public var statistics: ArenaStatistics { storage.pointee.statistics() }
 
     // MARK: Appending
@@ -91,7 +110,10 @@ public final class RecordArena {
     ///
     /// - Parameter record: The record to store.
     /// - Throws: ``RecordArenaError`` if a new chunk is needed and jemalloc, or
-    ///   the byte limit, refuses it. The arena is unchanged then.
+    ///   the byte limit, refuses it, or if the arena is a producer's in
+    ///   ``ingestConcurrently(producers:byteLimitPerProducer:_:)`` and the
+    ///   ingest has stopped (checked only when a chunk fills, about every
+    ///   100,000 records). The arena is unchanged then.
     /// - Complexity: Amortized O(1).
     @inlinable
     public func append(_ record: SensorRecord) throws(RecordArenaError) {
@@ -101,7 +123,8 @@ public final class RecordArena {
     /// Appends one packed C record.
     ///
     /// - Parameter record: The record to store.
-    /// - Throws: ``RecordArenaError`` if a new chunk is needed and refused. The arena is unchanged then.
+    /// - Throws: ``RecordArenaError`` if a new chunk is needed and refused, or
+    ///   the ingest that fills the arena has stopped. The arena is unchanged then.
     /// - Complexity: Amortized O(1).
     @inlinable
     public func append(raw record: sensor_record_t) throws(RecordArenaError) {
@@ -116,6 +139,10 @@ public final class RecordArena {
 
     @usableFromInline
     func appendSlowPath(_ record: sensor_record_t) throws(RecordArenaError) {
+        // Reached once per chunk (and per size-class step of a small last
+        // chunk), never per record: the place where a producer that never
+        // suspends learns that its ingest has stopped.
+        try storage.pointee.checkCancellation()
         if storage.pointee.count < storage.pointee.capacity {
             storage.pointee.refreshWriteWindow()
         } else {
@@ -129,12 +156,15 @@ public final class RecordArena {
     /// Either every record is appended or, when memory is refused, none is.
     ///
     /// - Parameter records: The records to copy.
-    /// - Throws: ``RecordArenaError`` if the chunks needed are refused. The
-    ///   records already stored are unchanged then, though capacity may have grown.
+    /// - Throws: ``RecordArenaError`` if the chunks needed are refused, if
+    ///   they would take more bytes than the machine has physical memory, or if
+    ///   the ingest that fills the arena has stopped. The records already
+    ///   stored are unchanged then, though capacity may have grown.
     /// - Complexity: O(*n*), where *n* is `records.count`.
     public func append(contentsOf records: UnsafeBufferPointer<sensor_record_t>) throws(RecordArenaError) {
         guard var source = records.baseAddress, !records.isEmpty else { return }
-        try storage.pointee.reserve(storage.pointee.count + records.count)
+        try storage.pointee.checkCancellation()
+        try storage.pointee.reserve(Self.saturatingSum(storage.pointee.count, records.count))
         var remaining = records.count
         while remaining > 0 {
             if storage.pointee.cursor == storage.pointee.writeEnd { storage.pointee.refreshWriteWindow() }
@@ -172,9 +202,12 @@ public final class RecordArena {
     /// reserve `underestimatedCount` first and then append one by one.
     ///
     /// - Parameter records: The records to append.
-    /// - Throws: ``RecordArenaError`` if memory is refused. The records
-    ///   appended before the failure stay appended; a contiguous sequence is
-    ///   appended whole or not at all.
+    /// - Throws: ``RecordArenaError`` if memory is refused; in particular
+    ///   ``RecordArenaError/requestExceedsPhysicalMemory(requestedBytes:physicalBytes:)``,
+    ///   before anything is allocated, when the stored records plus the
+    ///   sequence's `underestimatedCount` would need more bytes than the machine
+    ///   has. The records appended before a failure stay appended; a contiguous
+    ///   sequence is appended whole or not at all.
     /// - Complexity: O(*n*), where *n* is the number of records.
     public func append<S: Sequence>(contentsOf records: S) throws(RecordArenaError) where S.Element == SensorRecord {
         let contiguous: Result<Void, RecordArenaError>? = records.withContiguousStorageIfAvailable { buffer in
@@ -189,12 +222,19 @@ public final class RecordArena {
             // Appending an arena to itself copies the records it holds now, as Array
             // does; iterating it while it grows would never reach its end.
             let existing = storage.pointee.count
-            try reserveCapacity(2 * existing)
+            try reserveCapacity(Self.saturatingSum(existing, existing))
             for index in 0..<existing { try append(raw: storage.pointee.pointer(at: index).pointee) }
             return
         }
-        try reserveCapacity(storage.pointee.count + records.underestimatedCount)
+        try reserveCapacity(Self.saturatingSum(storage.pointee.count, records.underestimatedCount))
         for record in records { try append(raw: record.raw) }
+    }
+
+    /// `a + b`, or `Int.max` when that overflows: a count no machine can hold,
+    /// which the reservation then refuses with a typed error instead of a trap.
+    static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : sum
     }
 
     /// Makes room for at least `minimumCapacity` records without moving any stored record.
@@ -202,35 +242,48 @@ public final class RecordArena {
     /// Reserved chunks are sized to the jemalloc size class that fits, so an
     /// arena reserved for *n* records holds close to 21 × *n* bytes.
     ///
+    /// A request is checked against what is possible before anything is
+    /// allocated: if `minimumCapacity` × 21 bytes overflows `Int` or exceeds the
+    /// machine's physical memory, it throws at once instead of growing the
+    /// process until the operating system kills it.
+    ///
     /// - Parameter minimumCapacity: The number of records to make room for.
-    /// - Throws: ``RecordArenaError`` if memory is refused; capacity reserved
-    ///   before the failure is kept and the records are unchanged.
+    /// - Throws: ``RecordArenaError/requestExceedsPhysicalMemory(requestedBytes:physicalBytes:)``
+    ///   for a request no machine of this size can meet, with nothing allocated;
+    ///   otherwise ``RecordArenaError`` if memory is refused, when the capacity
+    ///   reserved before the failure is kept and the records are unchanged.
+    /// - Complexity: O(*c*), where *c* is the number of chunks added.
     public func reserveCapacity(_ minimumCapacity: Int) throws(RecordArenaError) {
         try storage.pointee.reserve(minimumCapacity)
     }
 
     /// Removes every record and returns the arena's memory to the OS.
     ///
-    /// One `arena.<i>.reset` frees every chunk at once, and `arena.<i>.purge`
-    /// returns the pages; the arena keeps its jemalloc arena and can be filled again.
+    /// Each chunk is freed (`dallocx`) and `arena.<i>.purge` returns the
+    /// pages; the arena keeps its jemalloc arena and can be filled again.
     ///
-    /// - Complexity: O(1) in the number of records.
+    /// - Complexity: O(*c*), where *c* is the number of chunks (one per 99,864 records).
     public func removeAll() {
         storage.pointee.removeAll()
     }
 
     /// Moves the records into an immutable, `Sendable` ``SealedRecords`` without copying them.
     ///
-    /// Afterwards this arena is empty and usable; it takes a fresh jemalloc
-    /// arena from the pool when it next needs memory.
+    /// Afterwards this arena is empty and usable. It and every part it has
+    /// sealed share one jemalloc arena, so sealing repeatedly, and keeping the
+    /// parts, never takes another one: there is no limit on the number of live
+    /// sealed parts. Dropping a part frees its own chunks at once; the jemalloc
+    /// arena returns to the pool when the arena and all its parts are gone.
     ///
     /// - Returns: The sealed records.
     /// - Complexity: O(1).
     public func seal() -> SealedRecords {
         // Move the storage out (ownership passes; no record or pointer is copied)
-        // and leave a fresh, empty one in its place.
+        // and leave a fresh, empty one in its place, on the same lease.
         var moved = storage.move()
-        storage.initialize(to: ChunkStorage(byteLimit: moved.byteLimit, hugePages: moved.hugePages))
+        storage.initialize(to: ChunkStorage(
+            byteLimit: moved.byteLimit, hugePages: moved.hugePages,
+            lease: moved.lease, cancellation: moved.cancellation))
         moved.closeWriteWindow()
         return SealedRecords(storage: moved)
     }

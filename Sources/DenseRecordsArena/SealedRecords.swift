@@ -5,8 +5,10 @@ public import CDenseRecords
 /// Immutable records moved out of a ``RecordArena``, safe to share across tasks.
 ///
 /// Create one with ``RecordArena/seal()``. The records stay where the arena
-/// put them; nothing is copied. When the last reference goes away, the chunks
-/// are freed at once and the jemalloc arena returns to the pool.
+/// put them; nothing is copied. A sealed part shares its arena's jemalloc
+/// arena, so any number of parts can be alive at once. When the last
+/// reference goes away, its chunks are freed at once; the jemalloc arena
+/// returns to the pool when the arena and all its parts are gone.
 ///
 /// ```swift
 /// let sealed = arena.seal()
@@ -26,7 +28,10 @@ public final class SealedRecords: @unchecked Sendable {
         self.storage = storage
     }
 
-    /// Allocator-measured figures for the sealed records' arena.
+    /// Figures for this part's own chunks, exact though it shares a jemalloc arena.
+    ///
+    /// - Complexity: O(*c*) `mincore` calls, where *c* is the number of chunks;
+    ///   do not call it per record.
     public var statistics: ArenaStatistics { storage.statistics() }
 
     /// Accesses the record at `position`.

@@ -1,6 +1,8 @@
 import DenseRecordsCore
 import DenseRecordsArena
 import DenseRecordsTestSupport
+import Foundation
+import Synchronization
 import Testing
 
 @Suite("Concurrent ingest")
@@ -37,6 +39,54 @@ struct ConcurrentIngestTests {
                 if producer == 1 { throw ProducerFailed() }
             }
         }
+    }
+
+    @Test("A failing producer stops siblings that never suspend, promptly and with bounded memory",
+          arguments: [2, 4])
+    func failingProducerStopsBusySiblings(producers: Int) async throws {
+        let result = try await #require(processExitsWith: .success, observing: [\.standardErrorContent]) { [producers] in
+            // Without the stop, the siblings append until the cap (or the alarm) ends the child.
+            limitChildProcess(extraAddressSpace: 3 << 30, seconds: 60)
+            let clock = ContinuousClock()
+            let start = clock.now
+            var thrown: (any Error)?
+            do {
+                _ = try await RecordArena.ingestConcurrently(producers: producers) { producer, arena in
+                    if producer == 0 { throw ProducerFailed() }
+                    var i = 0
+                    while true {  // never suspends, never checks Task.isCancelled
+                        try arena.append(record(i))
+                        i &+= 1
+                    }
+                }
+            } catch {
+                thrown = error
+            }
+            let elapsed = clock.now - start
+            let peak = peakResidentBytes()
+            reportAndExit(thrown is ProducerFailed && elapsed < .seconds(20) && peak < 1 << 30,
+                          "\(producers) producers: threw \(String(describing: thrown)) after \(elapsed); peak RSS \(peak >> 20) MiB (bounds: ProducerFailed, 20 s, 1 GiB)")
+        }
+        let (passed, report) = measuredVerdict(result.standardErrorContent)
+        #expect(passed, "\(report)")
+    }
+
+    @Test("A producer's arena throws ingestCancelled once a sibling has failed")
+    func siblingSeesCancellation() async throws {
+        let sibling = Mutex<RecordArenaError?>(nil)
+        await #expect(throws: ProducerFailed.self) {
+            _ = try await RecordArena.ingestConcurrently(producers: 2) { producer, arena in
+                if producer == 0 { throw ProducerFailed() }
+                // Bounded, so that without the stop the test fails instead of hanging.
+                do throws(RecordArenaError) {
+                    for i in 0..<(40 * RecordArena.recordsPerChunk) { try arena.append(record(i)) }
+                } catch {
+                    sibling.withLock { $0 = error }
+                    throw error
+                }
+            }
+        }
+        #expect(sibling.withLock { $0 } == .ingestCancelled)
     }
 
     @Test("The byte limit applies to each producer")

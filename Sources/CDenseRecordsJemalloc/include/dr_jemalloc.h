@@ -96,6 +96,12 @@ int dr_arena_create(unsigned *arena_out);
  * dirty pages to the operating system (`arena.<i>.purge`). */
 int dr_arena_reset_and_purge(unsigned arena);
 
+/* Returns the arena's unused dirty pages to the operating system
+ * (`arena.<i>.purge`), leaving its live allocations alone. Why: stores that
+ * share an arena free their chunks one by one (dallocx), so the arena cannot be
+ * reset, but the freed pages must still go back at once. */
+int dr_arena_purge(unsigned arena);
+
 /* Destroys the arena (`arena.<i>.destroy`). jemalloc 5.3 keeps about 4 KiB of
  * metadata per destroyed arena, so DenseRecords pools arenas instead. */
 int dr_arena_destroy(unsigned arena);
@@ -133,6 +139,28 @@ int dr_thread_allocated_bytes(uint64_t *bytes_out);
 
 /* The linked jemalloc's version string (`version`), or "" if unreadable. */
 const char *dr_allocator_version(void);
+
+/* ---------------------------------------------------------------------------
+ * Machine and allocator facts (implemented in dr_jemalloc.c)
+ * ------------------------------------------------------------------------- */
+
+/* The machine's physical memory in bytes: sysconf(_SC_PHYS_PAGES) times the
+ * page size, saturated at SIZE_MAX / 2; 0 if sysconf cannot say. Why: requests
+ * beyond it are refused before anything is allocated. */
+size_t dr_physical_memory_bytes(void);
+
+/* Online processors (sysconf(_SC_NPROCESSORS_ONLN)), at least 1. */
+unsigned dr_processor_count(void);
+
+/* The bytes jemalloc adds to every large extent for cache-oblivious placement:
+ * one page when `opt.cache_oblivious` is on (the default), otherwise 0. Why: a
+ * store's active bytes are its chunks' sizes plus this pad, per chunk, which
+ * lets a store that shares an arena report its own figures exactly. */
+size_t dr_large_extent_pad_bytes(void);
+
+/* The bytes of [address, address + length) that are resident, by mincore(2).
+ * `address` must be page-aligned. Returns 0 on error. */
+size_t dr_resident_bytes(const void *address, size_t length);
 
 /* ---------------------------------------------------------------------------
  * Fault injection (debug builds only)
