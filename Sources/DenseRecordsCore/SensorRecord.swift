@@ -1,5 +1,6 @@
 @_exported public import CDenseRecords
 public import Foundation
+import InternalDenseRecordsUtilities
 
 /// One sensor reading: a Swift value over the packed, 21-byte `sensor_record_t`.
 ///
@@ -38,7 +39,7 @@ public struct SensorRecord: Hashable, Sendable, CustomStringConvertible {
     ///   - unit: The reading's unit.
     public init(sensorID: UInt32, date: Date, value: Double, unit: SensorUnit) {
         let nanoseconds = (date.timeIntervalSince1970 * 1e9).rounded()
-        precondition(
+        require(
             nanoseconds >= -9.223372036854775e18 && nanoseconds < 9.223372036854775e18,
             "SensorRecord date \(date) is outside the Int64 nanosecond range")
         self.init(sensorID: sensorID, timestampNanoseconds: Int64(nanoseconds), value: value, unit: unit)

@@ -93,10 +93,10 @@ public final class Pipeline {
         batchSize: Int = RecordArena.recordsPerChunk,
         changeLogCapacity: Int = 4_096
     ) {
-        precondition(batchSize >= 1, "Pipeline batchSize must be at least 1")
-        precondition(!sinks.isEmpty, "Pipeline needs at least one sink")
+        require(batchSize >= 1, "Pipeline batchSize must be at least 1")
+        require(!sinks.isEmpty, "Pipeline needs at least one sink")
         let names = [source.name] + stages.map(\.name) + sinks.map(\.name) + (deadLetterSink.map { [$0.name] } ?? [])
-        precondition(Set(names).count == names.count, "Pipeline component names must be unique: \(names)")
+        require(Set(names).count == names.count, "Pipeline component names must be unique: \(names)")
         self.source = source
         self.stages = stages
         self.sinks = sinks
@@ -139,7 +139,7 @@ public final class Pipeline {
     ///   a failure; its summary adds up as well.
     /// - Precondition: The pipeline has not run before.
     public func run(progress: ((PipelineProgress) -> Void)? = nil) async throws(PipelineRunError) -> PipelineSummary {
-        precondition(!hasRun, "a Pipeline runs once; build another to run again")
+        require(!hasRun, "a Pipeline runs once; build another to run again")
         hasRun = true
         let clock = ContinuousClock()
         let start = clock.now

@@ -236,7 +236,7 @@ public struct RejectionCounts: Hashable, Sendable, Codable, Sequence {
     ///
     /// - Parameter byReason: The counts; each must not be negative.
     public init(_ byReason: [String: Int]) {
-        precondition(byReason.values.allSatisfy { $0 >= 0 }, "RejectionCounts must not be negative")
+        require(byReason.values.allSatisfy { $0 >= 0 }, "RejectionCounts must not be negative")
         self.byReason = byReason.filter { $0.value > 0 }
     }
 
@@ -247,7 +247,7 @@ public struct RejectionCounts: Hashable, Sendable, Codable, Sequence {
     ///   - reason: A short, stable reason such as `value out of range`.
     /// - Complexity: O(1) amortized.
     public mutating func add(_ count: Int, reason: String) {
-        precondition(count >= 0, "RejectionCounts.add: count must not be negative, got \(count)")
+        require(count >= 0, "RejectionCounts.add: count must not be negative, got \(count)")
         guard count > 0 else { return }
         byReason[reason, default: 0] += count
     }
@@ -309,7 +309,7 @@ public struct StageReport: Hashable, Sendable {
     ///
     /// - Parameter count: The number; must not be negative.
     public mutating func absorb(_ count: Int) {
-        precondition(count >= 0, "StageReport.absorb: count must not be negative")
+        require(count >= 0, "StageReport.absorb: count must not be negative")
         absorbed += count
     }
 
@@ -317,7 +317,7 @@ public struct StageReport: Hashable, Sendable {
     ///
     /// - Parameter count: The number; must not be negative.
     public mutating func emit(_ count: Int) {
-        precondition(count >= 0, "StageReport.emit: count must not be negative")
+        require(count >= 0, "StageReport.emit: count must not be negative")
         emitted += count
     }
 }

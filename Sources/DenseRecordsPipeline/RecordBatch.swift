@@ -39,7 +39,7 @@ public struct RecordBatch: ~Copyable {
     /// - Parameter capacity: The batch size; it must be at least 1.
     /// - Complexity: One allocation of `21 × capacity` bytes.
     public init(capacity: Int = RecordArena.recordsPerChunk) {
-        precondition(capacity >= 1, "RecordBatch capacity must be at least 1, got \(capacity)")
+        require(capacity >= 1, "RecordBatch capacity must be at least 1, got \(capacity)")
         self.capacity = capacity
         self.storedCount = 0
         self.base = .allocate(capacity: capacity)
@@ -69,7 +69,7 @@ public struct RecordBatch: ~Copyable {
     /// - Complexity: O(1).
     @inlinable
     public mutating func append(raw record: sensor_record_t) {
-        precondition(count < capacity, "RecordBatch is full (capacity \(capacity))")
+        if _slowPath(!(count < capacity)) { fatalError("RecordBatch is full (capacity \(capacity))") }
         (base + count).initialize(to: record)
         storedCount += 1
     }
@@ -133,11 +133,11 @@ public struct RecordBatch: ~Copyable {
     @inlinable
     public subscript(position: Int) -> SensorRecord {
         get {
-            precondition(position >= 0 && position < count, "RecordBatch index \(position) out of range 0..<\(count)")
+            if _slowPath(!(position >= 0 && position < count)) { fatalError("RecordBatch index \(position) out of range 0..<\(count)") }
             return SensorRecord(base[position])
         }
         set {
-            precondition(position >= 0 && position < count, "RecordBatch index \(position) out of range 0..<\(count)")
+            if _slowPath(!(position >= 0 && position < count)) { fatalError("RecordBatch index \(position) out of range 0..<\(count)") }
             base[position] = newValue.raw
         }
     }
@@ -186,7 +186,7 @@ public struct RecordBatch: ~Copyable {
     ) throws(E) -> R {
         var newCount = count
         defer {
-            precondition(newCount >= 0 && newCount <= capacity, "RecordBatch count \(newCount) outside 0...\(capacity)")
+            require(newCount >= 0 && newCount <= capacity, "RecordBatch count \(newCount) outside 0...\(capacity)")
             storedCount = newCount
         }
         return try body(UnsafeMutableBufferPointer(start: base, count: capacity), &newCount)
@@ -197,7 +197,7 @@ public struct RecordBatch: ~Copyable {
     /// - Parameter other: The batch to copy; its count must not exceed this batch's capacity.
     /// - Complexity: O(*n*), one `memcpy`.
     public mutating func replaceContents(with other: borrowing RecordBatch) {
-        precondition(other.count <= capacity, "RecordBatch: cannot copy \(other.count) records into capacity \(capacity)")
+        require(other.count <= capacity, "RecordBatch: cannot copy \(other.count) records into capacity \(capacity)")
         base.update(from: other.base, count: other.count)
         storedCount = other.count
     }

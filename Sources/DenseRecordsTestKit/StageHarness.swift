@@ -1,5 +1,6 @@
 public import DenseRecordsCore
 public import DenseRecordsPipeline
+import InternalDenseRecordsUtilities
 
 /// Runs a ``RecordStage`` on given records the way a pipeline does, and checks
 /// its accounting the way the runner does.
@@ -25,7 +26,7 @@ public struct StageHarness: Sendable {
     /// - Parameter batchCapacity: The capacity of each batch, at least 1.
     ///   Small capacities exercise a stage's drain path.
     public init(batchCapacity: Int = 1_024) {
-        precondition(batchCapacity >= 1, "StageHarness batchCapacity must be at least 1")
+        require(batchCapacity >= 1, "StageHarness batchCapacity must be at least 1")
         self.batchCapacity = batchCapacity
     }
 
