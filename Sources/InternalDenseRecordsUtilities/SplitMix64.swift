@@ -1,8 +1,11 @@
 /// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fast generator whose
 /// output depends only on its seed, so synthetic data and random tests replay exactly.
 ///
-/// The one generator of the package: the synthetic source, the memory report and
-/// the test kit's `SeededRandomNumberGenerator` all draw from it.
+/// The one SplitMix64 of the package: the synthetic source, the test kit's
+/// `SeededRandomNumberGenerator` (and through it the tests and benchmarks) draw
+/// from it. The memory report keeps its own index generator, which
+/// `scripts/python_memory_cases.py` mirrors so Swift and Python rows read the
+/// same positions.
 @frozen
 package struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The generator's whole state.

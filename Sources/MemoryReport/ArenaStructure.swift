@@ -24,17 +24,9 @@ final class RecordArenaStructure: MeasuredStructure {
     /// The arena's chunk scan, `sumOfValues()`: its documented scan path.
     func sumOfValues() -> Double { arena.sumOfValues() }
 
-    func sumOfValuesByIteration() -> Double? {
-        var sum = 0.0
-        for record in arena { sum += record.value }
-        return sum
-    }
+    func sumOfValuesByIteration() -> Double? { arena.sumOfValuesByIteration() }
 
-    func sumOfValues(at indices: [Int]) -> Double {
-        var sum = 0.0
-        for index in indices { sum += arena[index].value }
-        return sum
-    }
+    func sumOfValues(at indices: [Int]) -> Double { arena.sumOfValues(at: indices) }
 
     var arenaStatistics: ArenaStatistics? { arena.statistics }
 

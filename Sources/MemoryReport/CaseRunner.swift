@@ -31,15 +31,15 @@ enum CaseRunner {
     /// is read, so they count in neither the allocated delta nor the ingest time.
     ///
     /// - Parameters:
-    ///   - representation: A Swift representation.
+    ///   - structure: A fresh, empty structure, of a concrete type.
+    ///   - representation: The representation `structure` implements.
     ///   - records: Records to store; at least 1.
     ///   - randomReads: Random reads to time.
     /// - Returns: The measurement.
     /// - Throws: ``CaseError`` or the structure's own error.
-    static func run(_ representation: Representation, records: Int, randomReads: Int) throws -> CaseMeasurement {
-        guard let structure = representation.makeStructure() else {
-            throw CaseError.notMeasuredHere(representation.rawValue)
-        }
+    static func run<Structure: MeasuredStructure>(
+        _ structure: consuming Structure, as representation: Representation, records: Int, randomReads: Int
+    ) throws -> CaseMeasurement {
         let source = RecordSource.records(count: records)
         let indices = RecordSource.randomIndices(count: randomReads, recordCount: records)
         let passes = scanPasses(records: records)

@@ -2,16 +2,17 @@ import DenseRecords
 
 /// One filled data structure under measurement, owned by a child process.
 ///
-/// Implementations keep their storage in a class so that the structure stays
-/// alive, unchanged, between the measurements, and is released only by
-/// ``release()``. Loops work on local copies of the stored containers: a
-/// class's stored `var` would pay a dynamic exclusivity check on every access.
-protocol MeasuredStructure: AnyObject {
+/// ``CaseRunner`` holds the structure in one local variable of its concrete
+/// type, so it stays alive, unchanged, between the measurements, and is
+/// released only by ``release()``. A class implementation's loops work on local
+/// copies of its stored containers: a class's stored `var` would pay a dynamic
+/// exclusivity check on every access.
+protocol MeasuredStructure {
     /// Fills the structure from `source`, in order.
     ///
     /// - Parameter source: The packed records; valid only during the call.
     /// - Throws: What the structure throws when memory is refused.
-    func ingest(_ source: UnsafeBufferPointer<sensor_record_t>) throws
+    mutating func ingest(_ source: UnsafeBufferPointer<sensor_record_t>) throws
 
     /// The sum of every record's `value`, through the structure's own documented scan path.
     func sumOfValues() -> Double
@@ -29,7 +30,7 @@ protocol MeasuredStructure: AnyObject {
     var arenaStatistics: ArenaStatistics? { get }
 
     /// Frees the structure's records.
-    func release()
+    mutating func release()
 }
 
 extension MeasuredStructure {
@@ -37,21 +38,68 @@ extension MeasuredStructure {
     var arenaStatistics: ArenaStatistics? { nil }
 }
 
-extension Representation {
-    /// A fresh, empty structure for this representation, or `nil` for the Python rows.
-    func makeStructure() -> (any MeasuredStructure)? {
-        switch self {
-        case .recordArena: RecordArenaStructure(bulk: false)
-        case .recordArenaBulk: RecordArenaStructure(bulk: true)
-        case .recordArenaBulkHugePages: RecordArenaStructure(bulk: true, hugePages: true)
-        case .arrayPacked: PackedArrayStructure(bulk: false)
-        case .arrayPackedBulk: PackedArrayStructure(bulk: true)
-        case .arrayStruct: NaturalOrderArrayStructure()
-        case .arrayStructReordered: ReorderedArrayStructure()
-        case .arrayClass: ClassArrayStructure()
-        case .arrayClassStringUnit: StringUnitClassArrayStructure()
-        case .arrayDictionary: DictionaryArrayStructure()
-        case .pythonDict, .pythonClass, .pythonSlots: nil
+/// A record whose value the measurements sum.
+protocol ValuedRecord {
+    /// The record's value: what the scans and the random reads sum.
+    var value: Double { get }
+}
+
+extension SensorRecord: ValuedRecord {}
+
+/// The scan and random-read loops of every structure, written once.
+///
+/// Called on a concrete collection, as every structure does, each is
+/// specialised for it: the loop is the one a user would write by hand.
+extension RandomAccessCollection where Element: ValuedRecord, Index == Int {
+    /// The sum of every record's value, through `Collection` iteration, in order.
+    ///
+    /// - Complexity: O(*n*), where *n* is the number of records.
+    func sumOfValuesByIteration() -> Double {
+        var sum = 0.0
+        for record in self { sum += record.value }
+        return sum
+    }
+
+    /// The sum of the value of the record at each of `indices`, read one index at a time.
+    ///
+    /// - Parameter indices: Valid indices into the collection.
+    /// - Complexity: O(*k*), where *k* is the number of indices.
+    func sumOfValues(at indices: [Int]) -> Double {
+        var sum = 0.0
+        for index in indices { sum += self[index].value }
+        return sum
+    }
+}
+
+extension CaseRunner {
+    /// Measures `representation` on its own concrete structure type.
+    ///
+    /// Each case names the structure's type, so the measurement and the
+    /// structure's loops are specialised for it; through an existential, the
+    /// generic ``ArrayStructure`` would run unspecialised code.
+    ///
+    /// - Parameters:
+    ///   - representation: The representation to measure.
+    ///   - records: Records to store; at least 1.
+    ///   - randomReads: Random reads to time.
+    /// - Returns: The measurement.
+    /// - Throws: ``CaseError/notMeasuredHere(_:)`` for the Python rows, or what the measurement throws.
+    static func run(_ representation: Representation, records: Int, randomReads: Int) throws -> CaseMeasurement {
+        func measure(_ structure: some MeasuredStructure) throws -> CaseMeasurement {
+            try run(structure, as: representation, records: records, randomReads: randomReads)
+        }
+        switch representation {
+        case .recordArena: return try measure(RecordArenaStructure(bulk: false))
+        case .recordArenaBulk: return try measure(RecordArenaStructure(bulk: true))
+        case .recordArenaBulkHugePages: return try measure(RecordArenaStructure(bulk: true, hugePages: true))
+        case .arrayPacked: return try measure(ArrayStructure<sensor_record_t>())
+        case .arrayPackedBulk: return try measure(ArrayStructure<sensor_record_t>(bulk: true))
+        case .arrayStruct: return try measure(ArrayStructure<NaturalOrderRecord>())
+        case .arrayStructReordered: return try measure(ArrayStructure<ReorderedRecord>())
+        case .arrayClass: return try measure(ArrayStructure<SensorRecordClass>())
+        case .arrayClassStringUnit: return try measure(ArrayStructure<SensorRecordStringUnitClass>())
+        case .arrayDictionary: return try measure(ArrayStructure<[String: Any]>())
+        case .pythonDict, .pythonClass, .pythonSlots: throw CaseError.notMeasuredHere(representation.rawValue)
         }
     }
 }
