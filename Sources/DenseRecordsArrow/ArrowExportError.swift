@@ -1,10 +1,5 @@
 import DenseRecordsCore
 import InternalDenseRecordsUtilities
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// An error from an ``ArrowWriter``: a bad option, or the system refusing a file operation.
 ///
@@ -42,8 +37,6 @@ public enum ArrowExportError: Error, Hashable, Sendable, CustomStringConvertible
         }
     }
 
-    private static func reason(_ code: Int32) -> String {
-        guard let message = strerror(code) else { return "unknown error" }
-        return String(cString: message)
-    }
+    /// The system's words for `code`.
+    private static func reason(_ code: Int32) -> String { Errno(rawValue: code).description }
 }

@@ -45,7 +45,7 @@ public struct PipelineSpecReadError: Error, Hashable, Sendable, CustomStringConv
             case .isDirectory: "it is a directory, not a file"
             case .permissionDenied: "permission denied"
             case .tooLarge: "it is larger than \(PipelineSpec.maximumSpecBytes) bytes; a spec is a small JSON file"
-            case let .system(code): systemErrorMessage(code)
+            case let .system(code): Errno(rawValue: code).description
             }
         return "cannot read the spec \(String(abbreviatingPath: path)): \(why)"
     }
@@ -75,17 +75,21 @@ extension PipelineSpec {
             }
         }
         guard !path.isEmpty else { throw PipelineSpecReadError(path: path, reason: .missing) }
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw failure(systemErrno) }
-        if (status.st_mode & S_IFMT) == S_IFDIR { throw PipelineSpecReadError(path: path, reason: .isDirectory) }
-        let descriptor = systemOpen(path, forWriting: false)
-        guard descriptor >= 0 else { throw failure(systemErrno) }
-        defer { systemClose(descriptor) }
+        let isDirectory: Bool
+        do { isDirectory = try FileSystem.isDirectory(atPath: path) } catch { throw failure(error.rawValue) }
+        if isDirectory { throw PipelineSpecReadError(path: path, reason: .isDirectory) }
+        let descriptor: FileDescriptor
+        do { descriptor = try FileDescriptor.open(path, .readOnly) } catch { throw failure(error.rawValue) }
+        defer { try? descriptor.close() }
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            let got = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
-            if got < 0 { throw failure(systemErrno) }
+            let read = chunk.withUnsafeMutableBytes { bytes in Result { () throws(Errno) in try descriptor.read(into: bytes) } }
+            let got: Int
+            switch read {
+            case let .success(count): got = count
+            case let .failure(error): throw failure(error.rawValue)
+            }
             if got == 0 { return data }
             data.append(contentsOf: chunk[0..<got])
             if data.count > maximumSpecBytes { throw PipelineSpecReadError(path: path, reason: .tooLarge) }

@@ -73,19 +73,17 @@ public final class MappedSnapshot: @unchecked Sendable {
     /// - Complexity: O(1): two header slots are read (8 KiB) and one `mmap` made,
     ///   whatever the record count.
     public init(contentsOf path: String) throws(SnapshotError) {
-        let file = try SnapshotFile(path: path, flags: O_RDONLY)
+        let file = try SnapshotFile(path: path, .readOnly)
         let size = try file.size()
         guard size > 0 else { throw .emptyFile }
         let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
         defer { region.deallocate() }
         let got = try file.read(into: region, at: 0)
         let header = try SnapshotFormat.parseHeader(UnsafeRawBufferPointer(rebasing: region[0..<got]), fileSize: size)
-        guard let mapping = mmap(nil, header.fileSize, PROT_READ, MAP_SHARED, file.descriptor, 0),
-            mapping != MAP_FAILED
-        else { throw .system(operation: "mmap", path: path, errno: errno) }
+        let mapping = try file.mapReadOnly(length: header.fileSize)
         self.header = header
         self.path = path
-        self.base = UnsafeRawPointer(mapping)
+        self.base = mapping
         self.mappedLength = header.fileSize
         self.firstSegmentOffset = header.segments.first?.fileOffset ?? SnapshotFormat.dataOffset
         self.isSingleSegment = header.segments.count <= 1

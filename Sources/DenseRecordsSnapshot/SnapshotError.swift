@@ -1,11 +1,6 @@
 import DenseRecordsCore
 public import DenseRecordsArena
 import InternalDenseRecordsUtilities
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Why a snapshot could not be written, appended to, opened or trusted.
 ///
@@ -81,7 +76,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooManySegments(limit):
             return "cannot append: the snapshot already has its limit of \(limit) segments; load and save it again to merge them"
         case let .system(operation, path, code):
-            return "\(operation) failed for \(path): \(String(cString: strerror(code))) (errno \(code))"
+            return "\(operation) failed for \(path): \(Errno(rawValue: code)) (errno \(code))"
         case let .arena(error):
             return "cannot load the snapshot into an arena: \(error)"
         }

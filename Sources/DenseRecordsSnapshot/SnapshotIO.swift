@@ -1,153 +1,155 @@
-import DenseRecordsCore
-import DenseRecordsArena
 import InternalDenseRecordsUtilities
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
-// The internal, C-named layer over the system calls snapshots use. Each
-// wrapper retries EINTR, turns a failure into `SnapshotError.system` with the
-// path, and passes a fault-injection checkpoint first (debug builds only).
+// The snapshot side of the system-call layer: ``FileDescriptor`` does the
+// calls (EINTR retries, short writes, crash checkpoints), and these wrappers
+// turn each ``Errno`` into `SnapshotError.system` with the call's name and the path.
 
 /// An open file descriptor and the path it was opened from, for error messages.
 struct SnapshotFile: ~Copyable {
-    let descriptor: Int32
+    /// The open descriptor; closed by `deinit`.
+    let descriptor: FileDescriptor
+    /// The path, as opened.
     let path: String
 
-    /// Opens `path` with `flags` (`O_CLOEXEC` is added) and `mode`.
-    init(path: String, flags: Int32, mode: mode_t = 0o644) throws(SnapshotError) {
-        var result: Int32
-        repeat { result = open(path, flags | O_CLOEXEC, mode) } while result < 0 && errno == EINTR
-        guard result >= 0 else { throw .system(operation: "open", path: path, errno: errno) }
-        self.descriptor = result
+    /// Opens `path` (close-on-exec) for `mode`, with `options`.
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - mode: Read, write, or both.
+    ///   - options: Create, exclusive, folder only.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `open`.
+    init(path: String, _ mode: FileDescriptor.AccessMode, options: FileDescriptor.OpenOptions = []) throws(SnapshotError) {
+        self.descriptor = try SnapshotError.checking("open", path) { () throws(Errno) in
+            try FileDescriptor.open(path, mode, options: options)
+        }
         self.path = path
     }
 
-    deinit { _ = close(descriptor) }
+    /// Closes the descriptor; a failure to close a file already flushed or only read is ignored.
+    deinit { try? descriptor.close() }
 
-    /// The file's size in bytes (`fstat`).
-    func size() throws(SnapshotError) -> Int {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .system(operation: "fstat", path: path, errno: errno) }
-        return Int(info.st_size)
-    }
-
-    /// Writes every byte the `iovec`s describe, resuming after short writes (`writev`).
+    /// The file's size in bytes.
     ///
-    /// - Parameter vectors: Consumed: entries are advanced past what was written.
-    func writeAll(_ vectors: inout [iovec]) throws(SnapshotError) {
-        var first = 0
-        while first < vectors.count {
-            let count = Int32(Swift.min(vectors.count - first, 1024 /* IOV_MAX on Linux */))
-            if SnapshotFaultInjection.checkpoint() {
-                // Simulate a crash in the middle of the write: half of it lands, then the process dies.
-                let length = vectors[first].iov_len / 2
-                if length > 0 { _ = write(descriptor, vectors[first].iov_base, length) }
-                SnapshotFaultInjection.crash()
-            }
-            let written = vectors.withUnsafeBufferPointer { buffer in
-                writev(descriptor, buffer.baseAddress.unsafelyUnwrapped + first, count)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw .system(operation: "writev", path: path, errno: errno)
-            }
-            if written == 0, vectors[first...].contains(where: { $0.iov_len > 0 }) {
-                // No progress and no error: retrying would spin forever.
-                throw .system(operation: "writev", path: path, errno: EIO)
-            }
-            var remaining = written
-            while remaining > 0 || (first < vectors.count && vectors[first].iov_len == 0) {
-                if remaining >= vectors[first].iov_len {
-                    remaining -= vectors[first].iov_len
-                    first += 1
-                } else {
-                    vectors[first].iov_base += remaining
-                    vectors[first].iov_len -= remaining
-                    remaining = 0
-                }
-            }
-        }
-        vectors.removeAll(keepingCapacity: true)
+    /// - Returns: The size.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `fstat`.
+    func size() throws(SnapshotError) -> Int {
+        try SnapshotError.checking("fstat", path) { () throws(Errno) in try descriptor.size() }
     }
 
-    /// Writes `bytes` at `offset` without moving the file position (`pwrite`).
+    /// Writes every byte of `buffers` at the current position, resuming after short writes.
+    ///
+    /// - Parameter buffers: The regions, in order; valid during the call.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `writev`.
+    func writeAll(_ buffers: [UnsafeRawBufferPointer]) throws(SnapshotError) {
+        try SnapshotError.checking("writev", path) { () throws(Errno) in try descriptor.writeAll(buffers) }
+    }
+
+    /// Writes `bytes` at `offset` without moving the file position.
+    ///
+    /// - Parameters:
+    ///   - bytes: The bytes; valid during the call.
+    ///   - offset: Where in the file they go.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `pwrite`.
     func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(SnapshotError) {
-        var done = 0
-        while done < bytes.count {
-            if SnapshotFaultInjection.checkpoint() {
-                _ = pwrite(descriptor, bytes.baseAddress! + done, (bytes.count - done) / 2, off_t(offset + done))
-                SnapshotFaultInjection.crash()
-            }
-            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw .system(operation: "pwrite", path: path, errno: errno)
-            }
-            // No progress and no error: retrying would spin forever.
-            guard written > 0 else { throw .system(operation: "pwrite", path: path, errno: EIO) }
-            done += written
+        try SnapshotError.checking("pwrite", path) { () throws(Errno) in
+            try descriptor.writeAll(toAbsoluteOffset: offset, bytes)
         }
     }
 
-    /// Reads up to `buffer.count` bytes from `offset`; returns how many were read (`pread`).
+    /// Reads up to `buffer.count` bytes from `offset`, stopping early only at the end of the file.
+    ///
+    /// - Parameters:
+    ///   - buffer: Where the bytes go.
+    ///   - offset: Where in the file to start.
+    /// - Returns: How many bytes were read.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `pread`.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SnapshotError) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let got = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw .system(operation: "pread", path: path, errno: errno)
-            }
-            if got == 0 { break }
-            done += got
+        try SnapshotError.checking("pread", path) { () throws(Errno) in
+            try descriptor.read(fromAbsoluteOffset: offset, into: buffer)
         }
-        return done
     }
 
-    /// Moves the file position to `offset` (`lseek`).
+    /// Moves the file position to `offset`.
+    ///
+    /// - Parameter offset: The new position.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `lseek`.
     func seek(to offset: Int) throws(SnapshotError) {
-        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
-            throw .system(operation: "lseek", path: path, errno: errno)
-        }
+        try SnapshotError.checking("lseek", path) { () throws(Errno) in try descriptor.seek(to: offset) }
     }
 
-    /// Cuts or extends the file to `size` bytes (`ftruncate`).
+    /// Cuts or extends the file to `size` bytes.
+    ///
+    /// - Parameter size: The new size.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `ftruncate`.
     func truncate(to size: Int) throws(SnapshotError) {
-        if SnapshotFaultInjection.checkpoint() { SnapshotFaultInjection.crash() }
-        guard ftruncate(descriptor, off_t(size)) == 0 else {
-            throw .system(operation: "ftruncate", path: path, errno: errno)
+        try SnapshotError.checking("ftruncate", path) { () throws(Errno) in try descriptor.truncate(to: size) }
+    }
+
+    /// Flushes the file's data and metadata to stable storage.
+    ///
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `fsync`.
+    func sync() throws(SnapshotError) {
+        try SnapshotError.checking("fsync", path) { () throws(Errno) in try descriptor.sync() }
+    }
+
+    /// Takes an exclusive advisory lock, so that two appenders wait for each other.
+    ///
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `flock`.
+    func lockExclusively() throws(SnapshotError) {
+        try SnapshotError.checking("flock", path) { () throws(Errno) in try descriptor.lockExclusively() }
+    }
+
+    /// Maps the file's first `length` bytes read-only.
+    ///
+    /// - Parameter length: The bytes to map; more than 0.
+    /// - Returns: The mapping, which outlives the descriptor; end it with `munmap`.
+    /// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `mmap`.
+    func mapReadOnly(length: Int) throws(SnapshotError) -> UnsafeRawPointer {
+        try SnapshotError.checking("mmap", path) { () throws(Errno) in try descriptor.mapReadOnly(length: length) }
+    }
+}
+
+extension SnapshotError {
+    /// Runs one call of the system-call layer, reporting its failure as ``system(operation:path:errno:)``.
+    ///
+    /// - Parameters:
+    ///   - operation: The C name of the call, for the message.
+    ///   - path: The file the call was about.
+    ///   - call: The call.
+    /// - Returns: What `call` returned.
+    /// - Throws: ``system(operation:path:errno:)`` with the call's ``Errno``.
+    static func checking<Value>(
+        _ operation: String, _ path: String, _ call: () throws(Errno) -> Value
+    ) throws(SnapshotError) -> Value {
+        do {
+            return try call()
+        } catch {
+            throw .system(operation: operation, path: path, errno: error.rawValue)
         }
     }
-
-    /// Flushes the file's data and metadata to stable storage (`fsync`).
-    func sync() throws(SnapshotError) {
-        if SnapshotFaultInjection.checkpoint() { SnapshotFaultInjection.crash() }
-        var result: Int32
-        repeat { result = fsync(descriptor) } while result < 0 && errno == EINTR
-        guard result == 0 else { throw .system(operation: "fsync", path: path, errno: errno) }
-    }
-
-    /// Takes an exclusive advisory lock (`flock`), so that two appenders wait for each other.
-    func lockExclusively() throws(SnapshotError) {
-        var result: Int32
-        repeat { result = flock(descriptor, LOCK_EX) } while result < 0 && errno == EINTR
-        guard result == 0 else { throw .system(operation: "flock", path: path, errno: errno) }
-    }
 }
 
-/// Renames `source` over `target` atomically (`rename`).
+/// Renames `source` over `target` atomically.
+///
+/// - Parameters:
+///   - source: The file to rename.
+///   - target: Its new path.
+/// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `rename`, naming `target`.
 func renameFile(_ source: String, to target: String) throws(SnapshotError) {
-    if SnapshotFaultInjection.checkpoint() { SnapshotFaultInjection.crash() }
-    guard rename(source, target) == 0 else { throw .system(operation: "rename", path: target, errno: errno) }
+    try SnapshotError.checking("rename", target) { () throws(Errno) in try FileSystem.rename(source, to: target) }
 }
 
-/// Flushes a directory's entries to stable storage, so that a rename in it survives a power cut.
+/// Flushes a folder's entries to stable storage, so that a rename in it survives a power cut.
+///
+/// - Parameter path: The folder.
+/// - Throws: ``SnapshotError/system(operation:path:errno:)`` for `open` or `fsync`.
 func syncDirectory(_ path: String) throws(SnapshotError) {
-    let directory = try SnapshotFile(path: path, flags: O_RDONLY | O_DIRECTORY)
+    let directory = try SnapshotFile(path: path, .readOnly, options: .directory)
     try directory.sync()
 }
 
@@ -162,54 +164,4 @@ func nanosecondsSinceEpoch() -> Int64 {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-}
-
-/// Kills the process at a chosen write, fsync, truncate or rename, so tests can prove crash safety.
-///
-/// Every system call that changes a snapshot file passes one checkpoint. Arm
-/// it with ``killAtCheckpoint(_:)`` in a child process; when the *n*th
-/// checkpoint comes, a write lands half its bytes and then the process
-/// raises `SIGKILL`, exactly as if the power or the process had died there.
-/// Only debug builds (SwiftPM defines `DEBUG` for them) honour it.
-@_spi(Testing)
-public enum SnapshotFaultInjection {
-    private static let countdown = Atomic<Int>(0)
-    private static let passed = Atomic<Int>(0)
-
-    /// True when this build honours ``killAtCheckpoint(_:)``.
-    public static var isAvailable: Bool {
-        #if DEBUG
-        true
-        #else
-        false
-        #endif
-    }
-
-    /// Makes the `n`th checkpoint from now (1 = the next) kill the process; 0 disarms.
-    ///
-    /// - Parameter n: The checkpoint to die at.
-    public static func killAtCheckpoint(_ n: Int) {
-        countdown.store(n, ordering: .relaxed)
-    }
-
-    /// The number of checkpoints passed since the process started, armed or not.
-    public static var checkpointsPassed: Int { passed.load(ordering: .relaxed) }
-
-    /// Counts one checkpoint; true when the process must die here.
-    @inline(__always)
-    static func checkpoint() -> Bool {
-        #if DEBUG
-        passed.add(1, ordering: .relaxed)
-        guard countdown.load(ordering: .relaxed) > 0 else { return false }
-        return countdown.subtract(1, ordering: .relaxed).newValue == 0
-        #else
-        return false
-        #endif
-    }
-
-    /// Dies at once, as a power cut or `kill -9` would.
-    static func crash() -> Never {
-        raise(SIGKILL)
-        fatalError("SIGKILL did not end the process")
-    }
 }

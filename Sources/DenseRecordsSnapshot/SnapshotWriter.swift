@@ -72,23 +72,22 @@ extension ChunkedRecords {
         let directory = directoryPart(of: path)
         let temporary = temporaryPath(for: path, in: directory)
         do {
-            let file = try SnapshotFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL)
+            let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
             let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
             defer { region.deallocate() }
             region.initializeMemory(as: UInt8.self, repeating: 0)
             SnapshotFormat.encode(header, into: UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize]))
-            var vectors = [iovec(iov_base: region.baseAddress, iov_len: region.count)]
-            try file.writeAll(&vectors)
+            try file.writeAll([UnsafeRawBufferPointer(region)])
             try writeBlocks(to: file, recordsPerBlock: header.recordsPerBlock, firstBlock: 0)
             try file.sync()
         } catch {
-            _ = unlink(temporary)
+            try? FileSystem.removeFile(atPath: temporary)
             throw error
         }
         do {
             try renameFile(temporary, to: path)
         } catch {
-            _ = unlink(temporary)
+            try? FileSystem.removeFile(atPath: temporary)
             throw error
         }
         try syncDirectory(directory)
@@ -116,7 +115,7 @@ extension ChunkedRecords {
     /// - Complexity: O(*n*) in the records appended; the existing blocks are not read.
     @discardableResult
     public func appendSnapshot(to path: String) throws(SnapshotError) -> SnapshotHeader {
-        let file = try SnapshotFile(path: path, flags: O_RDWR)
+        let file = try SnapshotFile(path: path, .readWrite)
         try file.lockExclusively()
         let size = try file.size()
         let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
@@ -178,7 +177,7 @@ struct BlockStream {
     private(set) var recordsWritten = 0
     private var filled = 0
     private var checksum: UInt32 = 0
-    private var vectors: [iovec] = []
+    private var vectors: [UnsafeRawBufferPointer] = []
     private var pendingTrailers = 0
     private let trailers = UnsafeMutableRawPointer.allocate(
         byteCount: BlockStream.ringSize * SnapshotFormat.trailerSize, alignment: 8)
@@ -199,7 +198,7 @@ struct BlockStream {
             let taken = Swift.min(remaining, recordsPerBlock - filled)
             let bytes = taken * SnapshotFormat.recordSize
             checksum = dr_crc32c(checksum, next, bytes)
-            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: next), iov_len: bytes))
+            vectors.append(UnsafeRawBufferPointer(start: next, count: bytes))
             filled += taken
             recordsWritten += taken
             next += bytes
@@ -218,7 +217,8 @@ struct BlockStream {
     }
 
     private mutating func flush(to file: borrowing SnapshotFile) throws(SnapshotError) {
-        try file.writeAll(&vectors)
+        try file.writeAll(vectors)
+        vectors.removeAll(keepingCapacity: true)
         pendingTrailers = 0
     }
 
@@ -226,7 +226,7 @@ struct BlockStream {
     private mutating func closeBlock() {
         let trailer = trailers + pendingTrailers * SnapshotFormat.trailerSize
         SnapshotFormat.encodeTrailer(payloadChecksum: checksum, count: filled, block: block, into: trailer)
-        vectors.append(iovec(iov_base: trailer, iov_len: SnapshotFormat.trailerSize))
+        vectors.append(UnsafeRawBufferPointer(start: trailer, count: SnapshotFormat.trailerSize))
         pendingTrailers += 1
         block += 1
         filled = 0

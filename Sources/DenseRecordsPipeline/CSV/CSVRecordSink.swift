@@ -16,8 +16,8 @@ public enum CSVSinkError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The path and the system error in words.
     public var description: String {
         switch self {
-        case let .cannotOpen(path, code): "\(path): cannot create: \(systemErrorMessage(code))"
-        case let .writeFailed(path, code): "\(path): write failed: \(systemErrorMessage(code))"
+        case let .cannotOpen(path, code): "\(path): cannot create: \(Errno(rawValue: code))"
+        case let .writeFailed(path, code): "\(path): write failed: \(Errno(rawValue: code))"
         }
     }
 }
@@ -36,7 +36,7 @@ public final class CSVRecordSink: RecordSink {
     /// Records written so far.
     public private(set) var recordsWritten = 0
 
-    private var descriptor: Int32 = -1
+    private var descriptor: FileDescriptor? = nil
     private var buffer: [UInt8] = []
     private let flushThreshold = 1 << 20
     private let unitNames: [[UInt8]] = (0...255).map { Array(SensorUnit(rawValue: UInt8($0)).name.utf8) }
@@ -46,15 +46,17 @@ public final class CSVRecordSink: RecordSink {
     /// - Parameter path: The file to create or truncate.
     public init(path: String) { self.path = path }
 
-    deinit { if descriptor >= 0 { systemClose(descriptor) } }
+    deinit { try? descriptor?.close() }
 
     /// Creates (or truncates) the file and writes the header.
     ///
     /// - Throws: ``CSVSinkError/cannotOpen(path:errno:)``.
     public func open() async throws {
-        let fd = systemOpen(path, forWriting: true)
-        guard fd >= 0 else { throw CSVSinkError.cannotOpen(path: path, errno: systemErrno) }
-        descriptor = fd
+        do {
+            descriptor = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate])
+        } catch {
+            throw CSVSinkError.cannotOpen(path: path, errno: error.rawValue)
+        }
         buffer.reserveCapacity(flushThreshold + 4_096)
         buffer.append(contentsOf: CSVRecordSource.header.utf8)
         buffer.append(UInt8(ascii: "\n"))
@@ -65,7 +67,7 @@ public final class CSVRecordSink: RecordSink {
     /// - Parameter batch: The records.
     /// - Throws: ``CSVSinkError/writeFailed(path:errno:)``.
     public func write(_ batch: borrowing RecordBatch) async throws {
-        precondition(descriptor >= 0, "CSVRecordSink.write called before open()")
+        precondition(descriptor != nil, "CSVRecordSink.write called before open()")
         try batch.withUnsafeBufferPointer { (records) throws(CSVSinkError) in
             for record in records {
                 Self.appendDecimal(UInt64(record.sensor_id), negative: false, to: &buffer)
@@ -87,18 +89,21 @@ public final class CSVRecordSink: RecordSink {
     ///
     /// - Throws: ``CSVSinkError/writeFailed(path:errno:)``.
     public func close() async throws {
-        guard descriptor >= 0 else { return }
+        guard descriptor != nil else { return }
         let flushed = Result { () throws(CSVSinkError) in try flush() }
         // close(2) can report a write the kernel deferred (NFS, a full disk): it is an error too.
-        let closeCode = systemClose(descriptor)
-        descriptor = -1
+        let closed = Result { () throws(Errno) in try descriptor.take()?.close() }
         try flushed.get()
-        guard closeCode == 0 else { throw CSVSinkError.writeFailed(path: path, errno: closeCode) }
+        if case let .failure(error) = closed { throw CSVSinkError.writeFailed(path: path, errno: error.rawValue) }
     }
 
+    /// Writes the buffer out in full and empties it.
+    ///
+    /// - Throws: ``CSVSinkError/writeFailed(path:errno:)``.
     private func flush() throws(CSVSinkError) {
-        let code = buffer.withUnsafeBytes { systemWriteAll(descriptor, $0.baseAddress!, $0.count) }
-        guard code == 0 else { throw .writeFailed(path: path, errno: code) }
+        guard let descriptor else { throw .writeFailed(path: path, errno: Errno.badFileDescriptor.rawValue) }
+        let written = buffer.withUnsafeBytes { bytes in Result { () throws(Errno) in try descriptor.writeAll(bytes) } }
+        if case let .failure(error) = written { throw .writeFailed(path: path, errno: error.rawValue) }
         buffer.removeAll(keepingCapacity: true)
     }
 

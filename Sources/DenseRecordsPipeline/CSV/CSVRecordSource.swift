@@ -35,8 +35,8 @@ public enum CSVSourceError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `path:line: problem`, or the system error in words.
     public var description: String {
         switch self {
-        case let .cannotOpen(path, code): "\(path): cannot open: \(systemErrorMessage(code))"
-        case let .readFailed(path, code): "\(path): read failed: \(systemErrorMessage(code))"
+        case let .cannotOpen(path, code): "\(path): cannot open: \(Errno(rawValue: code))"
+        case let .readFailed(path, code): "\(path): read failed: \(Errno(rawValue: code))"
         case let .missingHeader(path): "\(path):1: the file is empty; expected the header \"\(CSVRecordSource.header)\""
         case let .wrongHeader(path, found): "\(path):1: expected the header \"\(CSVRecordSource.header)\", found \(found)"
         case let .malformedLine(path, line, problem): "\(path):\(line): \(problem)"
@@ -98,7 +98,7 @@ public final class CSVRecordSource: RecordSource {
     /// Malformed lines by reason.
     public private(set) var rejections = RejectionCounts()
 
-    private var descriptor: Int32 = -1
+    private var descriptor: FileDescriptor? = nil
     private var buffer: UnsafeMutablePointer<UInt8>? = nil
     private var start = 0
     private var end = 0
@@ -132,7 +132,7 @@ public final class CSVRecordSource: RecordSource {
     }
 
     deinit {
-        if descriptor >= 0 { systemClose(descriptor) }
+        try? descriptor?.close()
         buffer?.deallocate()
     }
 
@@ -140,16 +140,17 @@ public final class CSVRecordSource: RecordSource {
     ///
     /// - Throws: ``CSVSourceError/cannotOpen(path:errno:)``.
     public func open() async throws {
-        let fd = systemOpen(path, forWriting: false)
-        guard fd >= 0 else { throw CSVSourceError.cannotOpen(path: path, errno: systemErrno) }
-        descriptor = fd
+        do {
+            descriptor = try FileDescriptor.open(path, .readOnly)
+        } catch {
+            throw CSVSourceError.cannotOpen(path: path, errno: error.rawValue)
+        }
         buffer = .allocate(capacity: bufferBytes)
     }
 
     /// Closes the file and frees the buffer.
     public func close() async {
-        if descriptor >= 0 { systemClose(descriptor) }
-        descriptor = -1
+        try? descriptor.take()?.close()
         buffer?.deallocate()
         buffer = nil
     }
@@ -278,8 +279,13 @@ public final class CSVRecordSource: RecordSource {
                 throw .wrongHeader(path: path, found: CSVLineParser.quote(buffer, buffer + 40))
             }
         }
-        let got = systemRead(descriptor, buffer + end, bufferBytes - end)
-        guard got >= 0 else { throw .readFailed(path: path, errno: systemErrno) }
+        guard let descriptor else { throw .readFailed(path: path, errno: Errno.badFileDescriptor.rawValue) }
+        let got: Int
+        do {
+            got = try descriptor.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: bufferBytes - end))
+        } catch {
+            throw .readFailed(path: path, errno: error.rawValue)
+        }
         if got > 0 {
             end += got
             bytesRead += got
