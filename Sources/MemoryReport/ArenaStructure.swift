@@ -30,6 +30,6 @@ final class RecordArenaStructure: MeasuredStructure {
 
     var arenaStatistics: ArenaStatistics? { arena.statistics }
 
-    /// `removeAll()`: one jemalloc `reset` plus `purge` of the arena.
+    /// `removeAll()`: one `dallocx` per chunk plus one `purge` of the jemalloc arena.
     func release() { arena.removeAll() }
 }

@@ -42,7 +42,7 @@ struct CaseMeasurement: Codable, Sendable {
     var scanChecksum: Double
     /// The sum of the `value`s read at random.
     var randomReadChecksum: Double
-    /// The arena's own allocated bytes (`stats.arenas.<i>`), for `record-arena` rows.
+    /// The arena's own allocated bytes (its chunks' size classes), for `record-arena` rows.
     var arenaAllocatedBytes: Int?
     /// The arena's own resident bytes, for `record-arena` rows.
     var arenaResidentBytes: Int?

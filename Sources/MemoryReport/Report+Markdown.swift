@@ -206,8 +206,8 @@ extension Report {
         let packedResident = value(.arrayPacked, n, \.optionalResident)
         let retained = (packedAfter ?? 0) > 0.5 * (packedResident ?? .infinity)
         lines.append(
-            "- **Bulk release.** `removeAll()` frees every chunk with one jemalloc `arena.<i>.reset` and returns the pages "
-                + "with `arena.<i>.purge` (a guarantee of the library). At \(size) records it took \(text(arenaRelease)) ns/record "
+            "- **Bulk release.** `removeAll()` frees each 2 MiB chunk with one `dallocx` and returns the pages "
+                + "with one `arena.<i>.purge` (a guarantee of the library). At \(size) records it took \(text(arenaRelease)) ns/record "
                 + "and left \(text(arenaAfter)) B/record resident right after. Dropping `array-packed` took "
                 + "\(text(packedRelease)) ns/record and left \(text(packedAfter)) B/record resident right after"
                 + (retained ? " (the freed pages stay resident until jemalloc's decay timer returns them)" : "")
@@ -221,8 +221,9 @@ extension Report {
         let arenaOwn = value(.recordArena, n, \.arenaAllocatedBytesPerRecord)
         let processWide = value(.recordArena, n, \.optionalAllocated)
         lines.append(
-            "- **Per-arena accounting.** `statistics` reads the arena's own jemalloc counters (`stats.arenas.<i>`), so one "
-                + "store's memory can be reported apart from the rest of the process. At \(size) records it reported "
+            "- **Per-store accounting.** `statistics` sums the size classes of the store's own chunks, as jemalloc "
+                + "counts them, so one store's memory can be reported apart from the rest of the process (and from other "
+                + "stores sharing its jemalloc arena). At \(size) records it reported "
                 + "\(text(arenaOwn)) allocated B/record, against the process-wide `stats.allocated` delta of "
                 + "\(text(processWide)) B/record"
                 + (abs((processWide ?? 0) - (arenaOwn ?? 0)) < 0.05
