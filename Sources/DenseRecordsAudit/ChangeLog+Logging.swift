@@ -14,8 +14,9 @@ extension ChangeLog {
     /// tests can pass a logger backed by `InMemoryLogHandler`. When the
     /// logger's level filters an entry out, its metadata is never built.
     ///
-    /// Entries are written on the recording thread under the log's lock, in
-    /// sequence order; a slow log handler slows every writer.
+    /// Entries are written on the recording thread, one event at a time, in
+    /// sequence order, as ``subscribe(_:)`` describes; a slow log handler slows
+    /// every writer. The log handler must not record into this log.
     ///
     /// - Parameters:
     ///   - logger: The logger to write to.

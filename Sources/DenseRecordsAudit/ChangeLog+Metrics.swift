@@ -37,7 +37,7 @@ extension ChangeLog {
     }
 }
 
-/// Turns events into swift-metrics instrument updates; runs under the log's lock, one event at a time.
+/// Turns events into swift-metrics instrument updates; runs under the log's delivery lock, one event at a time.
 final class MetricsReporter: Sendable {
     enum Instrument: Sendable {
         case counter(Counter)

@@ -89,8 +89,9 @@ extension ChangeLog {
 
     /// Both names of an event's attribute, for bridges and exports.
     ///
-    /// Takes the name lock once; callers may hold the ring lock, which is
-    /// always taken before the name lock and never after it.
+    /// Takes the name lock once; callers may hold the delivery lock (the
+    /// bridges' subscribers do) or the ring lock, which are always taken before
+    /// the name lock and never after it.
     func names(of component: ComponentID, _ attribute: AttributeID) -> (component: String, attribute: String) {
         names.withLock { table in
             (table.name(component.rawValue, in: table.components) ?? "#\(component.rawValue)",

@@ -1,9 +1,4 @@
 import InternalDenseRecordsUtilities
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// A bounded, thread-safe ring buffer of ``ChangeEvent``s shared by audited components.
@@ -22,34 +17,91 @@ import Synchronization
 /// for event in log.events(component: "parse", attribute: "errorCount") { print(event) }
 /// ```
 ///
+/// ## Capacity
+///
+/// The slots take ``bytesPerEvent`` bytes each, and all of them must fit in the
+/// machine's physical memory: ``maximumCapacity`` is the largest capacity
+/// allowed. ``init(capacity:)`` traps on a larger request, with a message
+/// naming the request and the limit; ``init(checkedCapacity:)`` throws a
+/// ``ChangeLogError`` instead, for capacities that come from configuration.
+///
 /// ## Subscribers
 ///
 /// ``subscribe(_:)`` and ``events(bufferingPolicy:)`` deliver each event as it
-/// is recorded, before it can be overwritten, in sequence order. Use them to
-/// keep a full history that outlives the ring, or to feed the swift-metrics and
+/// is recorded, in sequence order, each event exactly once. Use them to keep a
+/// full history that outlives the ring, or to feed the swift-metrics and
 /// swift-log bridges (``reportMetrics(to:labelPrefix:)``, ``reportLogs(to:level:rejectedLevel:)``).
+/// A subscriber runs after the ring's lock is released, so it may read the log,
+/// subscribe and cancel; it must not record into the log. ``subscribe(_:)``
+/// lists exactly what a subscriber may do.
 ///
 /// ## Concurrency and cost
 ///
-/// One `Mutex` guards the ring; recording takes it once, reads the monotonic clock,
-/// writes one slot and, only when there are subscribers, calls them. It
-/// allocates nothing. Component and attribute names live in a separate table
-/// under their own `Mutex`, consulted only when a name is registered or
-/// resolved, never per event.
+/// One `Mutex` guards the ring; recording takes it once, reads the monotonic clock
+/// and writes one slot. It allocates nothing. While there are subscribers, a
+/// second `Mutex`, the delivery lock, is held around recording an event and
+/// calling the subscribers with it, which keeps each subscriber's events in
+/// sequence order when several threads record at once. Component and attribute
+/// names live in a separate table under their own `Mutex`, consulted only when
+/// a name is registered or resolved, never per event. Locks are always taken
+/// in the order delivery, ring, names.
 public final class ChangeLog: Sendable {
     let ring: SanitizerVisibleMutex<ChangeRing>
     let names: SanitizerVisibleMutex<NameTable>
+    /// Held while an event is recorded and handed to the subscribers, whenever there are subscribers.
+    let delivery = SanitizerVisibleMutex<Void>(())
+    /// The thread that holds `delivery`, or 0: how a call from inside a subscriber knows it is one.
+    ///
+    /// Only the holder of `delivery` stores its own id here, and it clears the
+    /// value before letting go, so a thread reads its own id only while it is
+    /// delivering. Relaxed ordering suffices: a thread's own stores are always
+    /// visible to it, and another thread's id never equals the reader's.
+    let deliveringThread = Atomic<UInt>(0)
+    /// Whether the log has subscribers: a hint, read without a lock, that sends a writer
+    /// straight to the delivery lock. The ring's own list, read under its lock, decides.
+    let hasSubscribers = Atomic<Bool>(false)
     let nextSubscriptionToken = Atomic<UInt64>(0)
 
     /// Creates an empty log that keeps at most `capacity` events.
     ///
     /// All slots are allocated and initialized here, so recording never allocates.
     ///
-    /// - Parameter capacity: The number of events to keep. Must be positive.
+    /// Precondition: `capacity` is positive and `capacity` × ``bytesPerEvent``
+    /// fits in physical memory, that is, `capacity` ≤ ``maximumCapacity``.
+    /// A request that breaks it traps with a message that names the request
+    /// and the limit, before anything is allocated. Use ``init(checkedCapacity:)``
+    /// to get an error instead.
+    ///
+    /// - Parameter capacity: The number of events to keep.
     /// - Complexity: O(*capacity*).
-    public init(capacity: Int) {
-        precondition(capacity > 0, "ChangeLog capacity must be positive, got \(capacity)")
-        ring = SanitizerVisibleMutex(ChangeRing(capacity: capacity))
+    public convenience init(capacity: Int) {
+        do {
+            try self.init(checkedCapacity: capacity)
+        } catch {
+            fatalError("\(error); ChangeLog(checkedCapacity:) reports this as an error instead of trapping")
+        }
+    }
+
+    /// Creates an empty log that keeps at most `capacity` events, or throws if the machine cannot hold them.
+    ///
+    /// The request is checked before anything is allocated: `capacity` must be
+    /// positive, its size in bytes must fit in `Int`, and that size must not
+    /// exceed the machine's physical memory (see ``maximumCapacity``). Only then
+    /// are the slots allocated, and a refusal by the allocator, for example
+    /// under an address-space limit, is thrown too. All slots are allocated and
+    /// initialized here, so recording never allocates.
+    ///
+    /// The check is against physical memory, not free memory: a request below
+    /// the limit can still fail, or leave too little for the rest of the process.
+    ///
+    /// - Parameter capacity: The number of events to keep.
+    /// - Throws: ``ChangeLogError/capacityNotPositive(requested:)``,
+    ///   ``ChangeLogError/capacityOverflows(requested:bytesPerEvent:)``,
+    ///   ``ChangeLogError/capacityExceedsPhysicalMemory(requested:requestedBytes:physicalMemoryBytes:)``
+    ///   or ``ChangeLogError/outOfMemory(requested:requestedBytes:)``.
+    /// - Complexity: O(*capacity*).
+    public init(checkedCapacity capacity: Int) throws(ChangeLogError) {
+        ring = SanitizerVisibleMutex(try ChangeRing(capacity: capacity))
         names = SanitizerVisibleMutex(NameTable())
     }
 
@@ -90,8 +142,16 @@ public final class ChangeLog: Sendable {
     ///
     /// ``Audited`` calls this on every assignment; call it directly to record
     /// changes of values that are not audited attributes, or to drive the log
-    /// from several threads at once in a benchmark. It reads the wall clock and
-    /// the clock under the lock, so time and sequence order agree.
+    /// from several threads at once in a benchmark. It reads the clock under
+    /// the ring's lock, so time and sequence order agree.
+    ///
+    /// When the log has subscribers, they are called with the event on this
+    /// thread before this method returns, after the ring's lock is released.
+    ///
+    /// Precondition: not called from inside one of this log's subscribers.
+    /// While the log has subscribers, such a call traps with a message saying
+    /// so, because the new event would reach them before the one being
+    /// delivered had reached them all.
     ///
     /// - Parameters:
     ///   - component: The owning component, from ``registerComponent(named:)``.
@@ -110,112 +170,63 @@ public final class ChangeLog: Sendable {
         component: ComponentID, attribute: AttributeID, from oldValue: AuditValue, to newValue: AuditValue,
         outcome: ChangeOutcome = .accepted, metric: AuditMetric = .gauge
     ) -> UInt64 {
-        ring.withLock { ring in
-            let sequence = ring.nextSequence
-            let (wallClock, monotonic) = ring.clock.now()
-            let event = ChangeEvent(
-                sequence: sequence, wallClockNanoseconds: wallClock,
-                monotonicNanoseconds: monotonic, component: component,
-                attribute: attribute, oldValue: oldValue, newValue: newValue, outcome: outcome, metric: metric)
-            ring.append(event)
-            return sequence
+        if hasSubscribers.load(ordering: .relaxed) {
+            return recordAndDeliver(
+                component: component, attribute: attribute, from: oldValue, to: newValue, outcome: outcome,
+                metric: metric)
         }
-    }
-}
-
-/// The ring's state, owned by the log's `Mutex` and touched only under it.
-struct ChangeRing: ~Copyable {
-    let slots: UnsafeMutablePointer<ChangeEvent>
-    let capacity: Int
-    /// The slot the next event goes to.
-    var head = 0
-    var count = 0
-    var nextSequence: UInt64 = 0
-    var droppedCount: UInt64 = 0
-    var rejectedCount: UInt64 = 0
-    var subscribers: [ChangeSubscriber] = []
-    var clock = AuditClock()
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        slots = .allocate(capacity: capacity)
-        let blank = ChangeEvent(
-            sequence: 0, wallClockNanoseconds: 0, monotonicNanoseconds: 0, component: ComponentID(rawValue: 0),
-            attribute: AttributeID(rawValue: 0), oldValue: .integer(0), newValue: .integer(0), outcome: .accepted,
-            metric: .gauge)
-        slots.initialize(repeating: blank, count: capacity)
-    }
-
-    deinit {
-        slots.deinitialize(count: capacity)
-        slots.deallocate()
-    }
-
-    mutating func append(_ event: ChangeEvent) {
-        nextSequence &+= 1
-        if event.outcome.isRejected { rejectedCount &+= 1 }
-        if count == capacity { droppedCount &+= 1 } else { count += 1 }
-        slots[head] = event
-        head = head + 1 == capacity ? 0 : head + 1
-        if !subscribers.isEmpty {
-            for subscriber in subscribers { subscriber.deliver(event) }
+        // Without subscribers, one lock: the ring's. Subscribing takes the same lock, so an
+        // event recorded here has a sequence number below every subscriber's first.
+        let unobserved = ring.withLock { ring -> UInt64? in
+            guard ring.subscribers.isEmpty else { return nil }
+            return ring.append(
+                component: component, attribute: attribute, from: oldValue, to: newValue, outcome: outcome,
+                metric: metric
+            ).sequence
         }
+        if let unobserved { return unobserved }
+        return recordAndDeliver(
+            component: component, attribute: attribute, from: oldValue, to: newValue, outcome: outcome,
+            metric: metric)
     }
 
-    /// Calls `body` with each retained event, oldest first.
-    func forEach(_ body: (ChangeEvent) -> Void) {
-        var index = head - count
-        if index < 0 { index += capacity }
-        for _ in 0..<count {
-            body(slots[index])
-            index = index + 1 == capacity ? 0 : index + 1
+    /// Records an event and hands it to the subscribers, under the delivery lock and outside the ring's.
+    ///
+    /// Every event recorded while there are subscribers goes through here, so
+    /// the delivery lock orders the deliveries as the ring lock orders the
+    /// sequence numbers: each subscriber gets each event once, in sequence order,
+    /// and no later event exists until every subscriber has had this one.
+    @inline(never)
+    func recordAndDeliver(
+        component: ComponentID, attribute: AttributeID, from oldValue: AuditValue, to newValue: AuditValue,
+        outcome: ChangeOutcome, metric: AuditMetric
+    ) -> UInt64 {
+        let thread = currentThreadID()
+        if deliveringThread.load(ordering: .relaxed) == thread {
+            fatalError("""
+                A ChangeLog subscriber must not record into the log it is subscribed to: \
+                the event would reach the subscribers before the one being delivered finished
+                """)
+        }
+        return delivery.withLock { _ in
+            deliveringThread.store(thread, ordering: .relaxed)
+            defer { deliveringThread.store(0, ordering: .relaxed) }
+            var subscribers: [ChangeSubscriber] = []
+            let event = ring.withLock { ring in
+                subscribers = ring.subscribers
+                return ring.append(
+                    component: component, attribute: attribute, from: oldValue, to: newValue, outcome: outcome,
+                    metric: metric)
+            }
+            // `subscribers` shares the ring's array buffer: a retain, not a copy. A subscriber
+            // cancelled by an earlier one during this loop is inactive by the time it is reached.
+            for subscriber in subscribers where subscriber.isActive.load(ordering: .relaxed) {
+                subscriber.deliver(event)
+            }
+            return event.sequence
         }
     }
 
-    mutating func removeAllSubscribers() -> [ChangeSubscriber] {
-        defer { subscribers = [] }
-        return subscribers
-    }
-}
-
-/// Stamps events with a monotonic and a wall-clock time, reading one clock per event.
-///
-/// `clock_gettime` costs about 55 ns per call on the machines this library is
-/// measured on, so reading both clocks would double the cost of an event. The
-/// wall-clock time is instead the monotonic time plus an offset, re-anchored
-/// to `CLOCK_REALTIME` whenever a second has passed on the monotonic clock.
-/// A wall-clock step (an NTP correction, a manual change) therefore shows up in
-/// events within a second, and between anchors the wall-clock time advances
-/// exactly as the monotonic one does.
-struct AuditClock {
-    static let reanchorInterval: UInt64 = 1_000_000_000
-    var anchor: UInt64
-    var wallMinusMonotonic: Int64
-
-    init() {
-        anchor = Self.monotonicNanoseconds()
-        wallMinusMonotonic = Self.wallClockNanoseconds() &- Int64(truncatingIfNeeded: anchor)
-    }
-
-    /// The wall-clock and the monotonic time of now, in nanoseconds.
-    mutating func now() -> (wallClock: Int64, monotonic: UInt64) {
-        let monotonic = Self.monotonicNanoseconds()
-        if monotonic &- anchor >= Self.reanchorInterval {
-            anchor = monotonic
-            wallMinusMonotonic = Self.wallClockNanoseconds() &- Int64(truncatingIfNeeded: monotonic)
-        }
-        return (Int64(truncatingIfNeeded: monotonic) &+ wallMinusMonotonic, monotonic)
-    }
-
-    static func wallClockNanoseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
-    }
-
-    static func monotonicNanoseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-    }
+    /// Whether the calling thread is inside one of this log's subscribers.
+    var isDelivering: Bool { deliveringThread.load(ordering: .relaxed) == currentThreadID() }
 }

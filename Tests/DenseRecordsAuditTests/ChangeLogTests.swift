@@ -163,9 +163,44 @@ struct ChangeLogTests {
         #expect(log.statistics.recordedCount == 40_400)
     }
 
+    /// With subscribers, an event takes the delivery lock and the ring's, and the delivery
+    /// shares the ring's subscriber array rather than copying it.
+    @Test("Recording an event with subscribers allocates nothing in steady state", .enabled(if: !isDebugBuild))
+    func noAllocationsPerDeliveredEvent() throws {
+        let log = ChangeLog(capacity: 256)
+        let delivered = DeliveryCounter()
+        log.subscribe { _ in delivered.increment() }
+        log.subscribe { [unowned log] event in
+            if event.sequence % 1_000 == 0 { delivered.observe(log.statistics.recordedCount) }
+        }
+        let stage = MonitoredPipelineStage(name: "parse", log: log)
+        func work(_ steps: Range<Int>) {
+            for step in steps {
+                stage.recordErrors()
+                stage.meanLatencyMs = Double(step)
+            }
+        }
+        work(0..<100)
+        let before = try Self.threadAllocatedBytes()
+        work(100..<15_100)
+        let after = try Self.threadAllocatedBytes()
+        // 30,000 delivered events, as in the test above.
+        #expect(after - before < 30_000)
+        #expect(delivered.count == 30_200)
+    }
+
     /// jemalloc's running total of bytes this thread has allocated. Under a sanitizer,
     /// the sanitizer's allocator serves malloc and the figure stays flat.
     static func threadAllocatedBytes() throws -> UInt64 {
         try #require(AllocatorStatistics.threadAllocatedBytes())
     }
+}
+
+/// Counts deliveries without allocating; the sink runs on writer threads.
+final class DeliveryCounter: Sendable {
+    let delivered = Atomic<Int>(0)
+    let lastObserved = Atomic<UInt64>(0)
+    func increment() { delivered.add(1, ordering: .relaxed) }
+    func observe(_ value: UInt64) { lastObserved.store(value, ordering: .relaxed) }
+    var count: Int { delivered.load(ordering: .relaxed) }
 }
