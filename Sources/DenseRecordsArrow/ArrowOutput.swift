@@ -5,11 +5,15 @@ import InternalDenseRecordsUtilities
 /// Small pieces (message framing, metadata, the dictionary, the footer) are
 /// staged in ``pending`` and go out in the same `writev(2)` call as the next
 /// record batch's columns, so a batch costs one system call.
+///
+/// An output opened on a path is an `AtomicOutputFile`: the bytes go to a
+/// temporary file beside the target, which ``commit()`` renames over the
+/// target and which is removed when the output is dropped uncommitted.
 struct ArrowOutput: ~Copyable {
-    /// The descriptor, or `nil` once closed.
-    private var descriptor: FileDescriptor?
-    /// Whether ``close()`` and `deinit` close the descriptor.
-    private let ownsDescriptor: Bool
+    /// The file written for a path, or `nil` for a borrowed descriptor.
+    private var file: AtomicOutputFile?
+    /// The borrowed descriptor, or `nil` for a path or once closed.
+    private var borrowed: FileDescriptor?
     /// The path, or `file descriptor N`, for error messages.
     let destination: String
     /// Bytes handed to the descriptor so far, staged bytes excluded.
@@ -17,17 +21,17 @@ struct ArrowOutput: ~Copyable {
     /// Staged bytes, written before the next gathered write's regions.
     private(set) var pending: [UInt8] = []
 
-    /// Opens (creating or truncating) `path` for writing.
+    /// Creates a temporary file beside `path`, to become `path` on ``commit()``.
     ///
-    /// - Parameter path: The file; created with mode 0644 less the umask.
+    /// - Parameter path: The target; an existing file there is untouched until ``commit()``.
     /// - Throws: ``ArrowExportError/cannotOpen(path:errno:)``.
     init(path: String) throws(ArrowExportError) {
         do {
-            self.descriptor = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate])
+            self.file = try AtomicOutputFile(path: path)
         } catch {
             throw .cannotOpen(path: path, errno: error.rawValue)
         }
-        self.ownsDescriptor = true
+        self.borrowed = nil
         self.destination = path
     }
 
@@ -35,14 +39,18 @@ struct ArrowOutput: ~Copyable {
     ///
     /// - Parameter descriptor: An open descriptor; never closed here.
     init(borrowing descriptor: Int32) {
-        self.descriptor = FileDescriptor(rawValue: descriptor)
-        self.ownsDescriptor = false
+        self.file = nil
+        self.borrowed = FileDescriptor(rawValue: descriptor)
         self.destination = "file descriptor \(descriptor)"
     }
 
-    /// Closes an owned descriptor that ``close()`` did not; errors are ignored, as the writer was abandoned.
-    deinit {
-        if ownsDescriptor, let descriptor { try? descriptor.close() }
+    /// The descriptor writes go to, or `nil` once committed.
+    private var descriptor: FileDescriptor? {
+        if let borrowed { return borrowed }
+        switch file {
+        case .some(let open): return open.descriptor
+        case .none: return nil
+        }
     }
 
     /// The stream position of the next byte: written plus staged.
@@ -83,14 +91,16 @@ struct ArrowOutput: ~Copyable {
         try result.get()
     }
 
-    /// Closes an owned descriptor; a borrowed one is left open.
+    /// Makes a path's output visible (`fsync`, rename over the target, `fsync` of the folder);
+    /// a borrowed descriptor is left open.
     ///
-    /// - Throws: ``ArrowExportError/closeFailed(destination:errno:)``.
-    mutating func close() throws(ArrowExportError) {
-        guard let closing = descriptor.take() else { return }
-        guard ownsDescriptor else { return }
+    /// - Throws: ``ArrowExportError/closeFailed(destination:errno:)``; the
+    ///   temporary file is then removed and the target untouched.
+    mutating func commit() throws(ArrowExportError) {
+        borrowed = nil
+        guard var committing = file.take() else { return }
         do {
-            try closing.close()
+            try committing.commit()
         } catch {
             throw .closeFailed(destination: destination, errno: error.rawValue)
         }

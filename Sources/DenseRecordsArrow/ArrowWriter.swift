@@ -30,10 +30,24 @@ import InternalDenseRecordsUtilities
 /// ## Ownership
 ///
 /// `ArrowWriter` is a non-copyable owner of its descriptor and buffer:
-/// ``finish()`` consumes it. A writer dropped without `finish()` closes a
-/// descriptor it opened but leaves an incomplete stream or file behind.
-/// Records written since the last full batch are held until the batch fills,
-/// ``flush()`` or `finish()`.
+/// ``finish()`` consumes it. Records written since the last full batch are
+/// held until the batch fills, ``flush()`` or `finish()`.
+///
+/// ## Whole or absent
+///
+/// A writer created on a path writes to a temporary file beside it
+/// (`.NAME.tmp-PID-RANDOM`), and only ``finish()`` makes it the file at the
+/// path: it flushes the file (`fsync`), renames it over the path and flushes
+/// the folder. A writer dropped without `finish()`, or whose `finish()`
+/// throws, removes the temporary file, and whatever was at the path before
+/// (an earlier export, or nothing) stays as it was. A process killed before
+/// the rename leaves the earlier file too, plus the temporary file.
+///
+/// A writer on a descriptor (a pipe, standard output) cannot be undone: a
+/// stream is complete only if it ends with the end-of-stream marker
+/// `0xFFFFFFFF 0x00000000`, which only `finish()` writes; a reader must check
+/// for it (see <doc:ArrowExport>). A path that names a FIFO or a device
+/// (`/dev/stdout`) is written in place the same way.
 ///
 /// Writing to a pipe or socket whose reader has gone raises `SIGPIPE`, which
 /// ends the process unless the program ignores it (`signal(SIGPIPE, SIG_IGN)`);
@@ -56,10 +70,12 @@ public struct ArrowWriter: ~Copyable {
     /// Rows accepted so far, including those held in the current, unwritten batch.
     public private(set) var rowCount = 0
 
-    /// Creates (or truncates) the file at `path` and writes Arrow to it.
+    /// Writes Arrow to a temporary file beside `path` that ``finish()`` renames over `path`.
+    ///
+    /// Until `finish()` returns, `path` is untouched; see "Whole or absent" above.
     ///
     /// - Parameters:
-    ///   - path: The file to write; it is created with mode 0644, or truncated.
+    ///   - path: The file to write; created with mode 0644 less the umask, replacing any file there on `finish()`.
     ///   - format: ``ArrowIPCFormat/file`` (the default) or ``ArrowIPCFormat/stream``.
     ///   - options: Batch size and unit encoding.
     /// - Throws: ``ArrowExportError/invalidBatchSize(_:)``,
@@ -78,6 +94,10 @@ public struct ArrowWriter: ~Copyable {
     /// The writer never closes `fileDescriptor`. Positions in the file
     /// format's footer count from the descriptor's current position, so write
     /// ``ArrowIPCFormat/file`` only at the start of a regular file.
+    ///
+    /// What is written cannot be taken back: a stream is complete only if it
+    /// ends with the end-of-stream marker `0xFFFFFFFF 0x00000000`, which only
+    /// ``finish()`` writes. A writer dropped after an error leaves it out.
     ///
     /// - Parameters:
     ///   - fileDescriptor: An open, writable descriptor.
@@ -147,11 +167,13 @@ public struct ArrowWriter: ~Copyable {
     }
 
     /// Writes the last batch and the end of the stream (and, for a file, the
-    /// footer), and closes a descriptor the writer opened.
+    /// footer); for a writer on a path, makes the file durable and renames it over the path.
     ///
     /// - Returns: What was written.
     /// - Throws: ``ArrowExportError/writeFailed(destination:errno:bytesWritten:)``
-    ///   or ``ArrowExportError/closeFailed(destination:errno:)``.
+    ///   or ``ArrowExportError/closeFailed(destination:errno:)`` (an `fsync`,
+    ///   `close` or `rename` failure). For a writer on a path, the temporary
+    ///   file is then removed and the path untouched.
     /// - Complexity: O(*b*) in the number of record batches, for the footer.
     public consuming func finish() throws(ArrowExportError) -> ArrowExportSummary {
         try flush()
@@ -168,16 +190,19 @@ public struct ArrowWriter: ~Copyable {
         }
         output.stage(tail)
         try output.write()
-        try output.close()
+        try output.commit()
         return ArrowExportSummary(
             format: format, rowCount: rowCount, recordBatchCount: recordBatchCount, byteCount: output.bytesWritten)
     }
 
-    /// Writes `records` to a new file at `path` in one call.
+    /// Writes `records` to a new file at `path` in one call, whole or not at all.
+    ///
+    /// The file appears at `path` only once every record is written and
+    /// flushed; when this throws, `path` holds what it held before (or nothing).
     ///
     /// - Parameters:
     ///   - records: The records to export.
-    ///   - path: The file to create or truncate.
+    ///   - path: The file to create or replace.
     ///   - format: ``ArrowIPCFormat/file`` (the default) or ``ArrowIPCFormat/stream``.
     ///   - options: Batch size and unit encoding.
     /// - Returns: What was written.

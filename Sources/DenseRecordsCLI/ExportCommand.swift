@@ -12,7 +12,12 @@ struct ExportCommand: AsyncParsableCommand {
             unit (dictionary-encoded unit names, or the uint8 code with --unit-encoding code), and is read by \
             pyarrow, Polars, DuckDB (through pyarrow) and Spark. Snapshots are checked block by block (CRC32C) \
             before anything is written, unless --no-verify. Use -o - to stream to standard output. \
-            Exits with 0 on success, 1 when the input cannot be read, 2 when the output cannot be written.
+            A file output is written to a temporary file beside it and renamed over it only when the export \
+            succeeds: after a failure the output path holds what it held before. A stream to standard output is \
+            complete only if it ends with the end-of-stream marker (FF FF FF FF 00 00 00 00). \
+            An input that is not a regular file (a pipe, /dev/stdin) is read as CSV unless --from says otherwise. \
+            Exits with 0 on success, 1 when the input cannot be read, 2 when the output cannot be written \
+            (or is the input itself).
             """
     )
 
@@ -23,10 +28,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Argument(help: "A snapshot (.drsnap) or a sensor_id,timestamp,value,unit CSV file.")
     var input: String
 
-    @Option(name: .shortAndLong, help: "The Arrow file to create or truncate, or - for standard output.")
+    @Option(name: .shortAndLong, help: "The Arrow file to create or replace, or - for standard output.")
     var output: String
 
-    @Option(help: "The input's kind: auto (by extension, then by the snapshot magic), snapshot or csv.")
+    @Option(help: "The input's kind: auto (by extension, then by the snapshot magic; csv for a pipe), snapshot or csv.")
     var from: InputKind = .auto
 
     @Option(help: "file (random access, Feather v2; the default for paths) or stream (the default for -).")
@@ -62,6 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
         let options = ArrowWriterOptions(batchSize: batchSize, unitEncoding: ArrowUnitEncoding(rawValue: unitEncoding) ?? .dictionary)
         let destination = toStandardOutput ? "standard output" : output
         let start = ContinuousClock.now
+        try refuseOutputThatIsTheInput()
 
         let summary: ArrowExportSummary
         switch try resolvedKind() {
@@ -75,12 +81,38 @@ struct ExportCommand: AsyncParsableCommand {
         printError("exported \(summary.rowCount) records in \(summary.recordBatchCount) record batches (\(summary.byteCount) bytes, Arrow \(summary.format)) to \(destination) in \(milliseconds) ms")
     }
 
+    /// Refuses an output that is the same file as the input (same device and inode), before anything is opened for writing.
+    func refuseOutputThatIsTheInput() throws {
+        guard output != "-", let outputFile = Self.identity(of: output), let inputFile = Self.identity(of: input) else { return }
+        guard outputFile == inputFile else { return }
+        printError("dense-records export: refusing to write \(output): it is the same file as the input \(input)")
+        throw ExitCode(2)
+    }
+
+    /// The device and inode of the file `path` names, following links; `nil` when it does not exist.
+    static func identity(of path: String) -> [UInt64]? {
+        var information = stat()
+        guard stat(path, &information) == 0 else { return nil }
+        return [UInt64(information.st_dev), UInt64(information.st_ino)]
+    }
+
+    /// Whether `path` names a regular file, which can be read twice; a pipe or terminal cannot.
+    static func isRegularFile(_ path: String) -> Bool {
+        var information = stat()
+        return stat(path, &information) == 0 && (information.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// The input's kind: as given, or by extension, or by the snapshot magic in its first 8 bytes.
+    ///
+    /// Only a regular file is peeked at: bytes read from a pipe could not be
+    /// given back to the CSV reader, and a snapshot must be a regular file
+    /// (it is memory-mapped), so any other input is CSV.
     func resolvedKind() throws -> InputKind {
         if from != .auto { return from }
         let lowercased = input.lowercased()
         if lowercased.hasSuffix(".drsnap") { return .snapshot }
         if lowercased.hasSuffix(".csv") { return .csv }
+        guard Self.isRegularFile(input) else { return .csv }
         guard let handle = FileHandle(forReadingAtPath: input) else {
             printError("dense-records export: cannot open \(input)")
             throw ExitCode(1)
@@ -122,7 +154,11 @@ struct ExportCommand: AsyncParsableCommand {
             sinks: [.init("arrow", sink)])
         do {
             let run = try await pipeline.run()
-            if run.rejected.total > 0 { printError("skipped \(run.rejected.total) malformed lines of \(input)") }
+            if run.rejected.total > 0 {
+                printError("skipped \(run.rejected.total) malformed lines of \(input):")
+                for line in run.source.skipped { printError("  \(line)") }
+                if run.source.skippedNotListed > 0 { printError("  … and \(run.source.skippedNotListed) more") }
+            }
         } catch {
             switch error.summary.outcome {
             case let .sourceFailed(message):

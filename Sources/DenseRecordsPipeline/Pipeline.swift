@@ -201,7 +201,12 @@ public final class Pipeline {
                 }
             }
         }
-        if completed && !unflushed.isEmpty { uncount(unflushedAt: unflushed) }
+        if !completed {
+            // A failed or cancelled run commits nothing: sinks that discard uncommitted
+            // output have written nothing, whatever they received.
+            unflushed = Set(opened.filter { $0.component.discardsUncommittedRecords }.map(\.name))
+        }
+        if !unflushed.isEmpty { uncount(unflushedAt: unflushed) }
         let summary = makeSummary(outcome: outcome, elapsed: clock.now - start)
         guard outcome.isCompleted else { throw PipelineRunError(summary: summary) }
         return summary
@@ -252,8 +257,8 @@ public final class Pipeline {
         }
     }
 
-    /// A run that moved every batch but then failed to commit or close a sink has
-    /// not written its records there. The records that reached every sink move
+    /// A run that failed to commit or close a sink, or a failed run whose sinks
+    /// discard uncommitted output, has not written its records there. The records that reached every sink move
     /// from written to unprocessed; the failed sinks' own counts drop to 0, and
     /// a failed dead-letter sink's records move from dead-lettered to
     /// unprocessed. The summary still balances and never counts a record that
@@ -391,7 +396,9 @@ public final class Pipeline {
             deadLettered: counters.reduce(0) { $0 + $1.deadLettered },
             unprocessed: counters.reduce(0) { $0 + $1.unprocessed } + unprocessedAtSinks,
             elapsedSeconds: Double(seconds) + Double(attoseconds) / 1e18,
-            source: SourceSummary(name: source.name, recordsProduced: produced, rejected: sourceRejected),
+            source: SourceSummary(
+                name: source.name, recordsProduced: produced, rejected: sourceRejected,
+                skipped: (source.component as? any SkippedInputReporting)?.skippedInputs ?? []),
             stages: stageSummaries,
             sinks: zip(sinks, sinkWritten).map { SinkSummary(name: $0.name, recordsWritten: $1) },
             deadLetter: deadLetterSink.map { SinkSummary(name: $0.name, recordsWritten: deadLetterWritten) })

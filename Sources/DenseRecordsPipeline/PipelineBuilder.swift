@@ -79,6 +79,7 @@ public struct PipelineBuilder: Sendable {
             issues += entryIssues
             if let checkedParameters { parameters[entry.location] = checkedParameters }
         }
+        issues += Self.sameFileIssues(Self.entries(of: spec))
         guard issues.isEmpty else { throw PipelineSpecError(issues: issues) }
         return try construct(spec, parameters: parameters)
     }
@@ -100,7 +101,35 @@ public struct PipelineBuilder: Sendable {
             issues += entryIssues
             if let checkedParameters { parameters[entry.location] = checkedParameters }
         }
+        issues += Self.sameFileIssues(parsed.entries)
         return Checked(spec: parsed.spec, parameters: parameters, issues: issues)
+    }
+
+    /// A sink whose `path` is the same file as the source's `path` (same device
+    /// and inode, or the same path) would truncate its own input: one issue per such sink.
+    ///
+    /// Only looks files up (`stat`); nothing is opened.
+    static func sameFileIssues(_ entries: [PipelineSpec.Entry]) -> [PipelineSpecIssue] {
+        func path(_ entry: PipelineSpec.Entry) -> String? {
+            if case let .string(path)? = entry.parameters["path"] { return path }
+            return nil
+        }
+        let inputs = entries.filter { $0.role == .source }.compactMap { entry in path(entry).map { (entry, $0, FileIdentity(path: $0)) } }
+        var issues: [PipelineSpecIssue] = []
+        for output in entries where output.role == .sink {
+            guard let outputPath = path(output) else { continue }
+            let outputIdentity = FileIdentity(path: outputPath)
+            for (input, inputPath, inputIdentity) in inputs {
+                let same = inputPath == outputPath
+                    || (inputIdentity != nil && outputIdentity != nil && inputIdentity!.isSameFile(as: outputIdentity!))
+                guard same else { continue }
+                issues.append(PipelineSpecIssue(
+                    location: "\(output.location).parameters.path", role: .sink, component: output.component, requirement: "path",
+                    message: "sink \"\(output.name)\" would write \(outputPath), the same file as the input \(inputPath) of "
+                        + "source \"\(input.name)\" (\(input.location).parameters.path); writing it would destroy the input"))
+            }
+        }
+        return issues
     }
 
     private static func entries(of spec: PipelineSpec) -> [PipelineSpec.Entry] {

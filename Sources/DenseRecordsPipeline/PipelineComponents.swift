@@ -205,6 +205,14 @@ public protocol RecordSink: AnyObject {
     ///   sink failure and its records as unprocessed.
     func commit() async throws
 
+    /// Whether ``close()`` without a successful ``commit()`` discards every
+    /// record written, as a file sink does with its temporary file.
+    ///
+    /// The runner then counts those records as unprocessed, not written,
+    /// after a failed or cancelled run. The default is `false`: the records
+    /// a sink such as an arena received stay received.
+    var discardsUncommittedRecords: Bool { get }
+
     /// Releases what ``open()`` acquired. Called once, also after a failure or cancellation.
     ///
     /// A sink that writes a file discards it here unless ``commit()`` succeeded.
@@ -220,6 +228,8 @@ extension RecordSink {
     public func open() async throws {}
     /// Does nothing.
     public func commit() async throws {}
+    /// `false`: what the sink received stays received.
+    public var discardsUncommittedRecords: Bool { false }
     /// Does nothing.
     public func close() async throws {}
 }

@@ -33,14 +33,87 @@ public struct StageMetricsSnapshot: Hashable, Sendable, Codable {
     public var batchesProcessed: Int
 }
 
+/// One piece of input a source skipped: where it was, and why.
+public struct SkippedInput: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The 1-based line (or record) number in the input.
+    public var line: Int
+    /// Why it was skipped, in words: `value "abc" is not a number`.
+    public var problem: String
+
+    /// Creates an entry.
+    ///
+    /// - Parameters:
+    ///   - line: The 1-based line number.
+    ///   - problem: Why it was skipped.
+    public init(line: Int, problem: String) {
+        self.line = line
+        self.problem = problem
+    }
+
+    /// `line 42: value "abc" is not a number`.
+    public var description: String { "line \(line): \(problem)" }
+}
+
+/// A source that can say which input it skipped, so that the run's summary lists it.
+///
+/// ``CSVRecordSource`` conforms. The runner asks only for the first
+/// ``SourceSummary/listedSkippedLimit`` entries.
+public protocol SkippedInputReporting: AnyObject {
+    /// The first skipped pieces of input, in input order; at least the first
+    /// ``SourceSummary/listedSkippedLimit`` when that many were skipped.
+    var skippedInputs: [SkippedInput] { get }
+}
+
 /// What the source read.
 public struct SourceSummary: Hashable, Sendable, Codable {
+    /// How many skipped lines the summary lists: 10.
+    public static let listedSkippedLimit = 10
+
     /// The entry's name.
     public var name: String
     /// Records the source delivered.
     public var recordsProduced: Int
     /// Input the source read but skipped, by reason (for example malformed CSV lines).
     public var rejected: RejectionCounts
+    /// The first ``listedSkippedLimit`` skipped lines, with their line numbers and reasons.
+    public var skipped: [SkippedInput] = []
+    /// Skipped input not in ``skipped``: `rejected.total - skipped.count`.
+    public var skippedNotListed: Int { Swift.max(0, rejected.total - skipped.count) }
+
+    /// Creates a summary.
+    ///
+    /// - Parameters:
+    ///   - name: The entry's name.
+    ///   - recordsProduced: Records delivered.
+    ///   - rejected: Skipped input by reason.
+    ///   - skipped: The first skipped lines; only the first ``listedSkippedLimit`` are kept.
+    public init(name: String, recordsProduced: Int, rejected: RejectionCounts, skipped: [SkippedInput] = []) {
+        self.name = name
+        self.recordsProduced = recordsProduced
+        self.rejected = rejected
+        self.skipped = Array(skipped.prefix(Self.listedSkippedLimit))
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, recordsProduced, rejected, skipped }
+
+    /// Decodes a summary; `skipped` may be absent (summaries written before it existed).
+    ///
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        recordsProduced = try container.decode(Int.self, forKey: .recordsProduced)
+        rejected = try container.decode(RejectionCounts.self, forKey: .rejected)
+        skipped = try container.decodeIfPresent([SkippedInput].self, forKey: .skipped) ?? []
+    }
+
+    /// The report's lines for the skipped input: one per listed line, then `… and N more`.
+    var skippedReport: [String] {
+        var lines = skipped.map { "  skipped \($0)" }
+        if skippedNotListed > 0 { lines.append("  … and \(skippedNotListed) more skipped") }
+        return lines
+    }
 }
 
 /// What one stage did with its records.
@@ -146,6 +219,7 @@ public struct PipelineSummary: Hashable, Sendable, Codable {
         lines.append("balanced: \(isBalanced ? "yes" : "NO")   elapsed: \(String(format2: elapsedSeconds)) s   "
             + "rate: \(Int(recordsPerSecond.rounded())) records/s")
         lines.append("source \"\(source.name)\": produced \(source.recordsProduced), skipped \(source.rejected.total)")
+        lines += source.skippedReport
         for stage in stages {
             lines.append("stage \"\(stage.name)\": in \(stage.recordsIn), out \(stage.recordsOut), rejected \(stage.rejected.total), "
                 + "absorbed \(stage.absorbed), emitted \(stage.emitted), dead-lettered \(stage.deadLettered), unprocessed \(stage.unprocessed)")

@@ -81,3 +81,34 @@ struct SinkCommitTests {
         #expect(second.calls == [.close])
     }
 }
+
+/// A sink that keeps nothing unless committed, as a file sink does.
+final class DiscardingSink: RecordSink {
+    private(set) var committed = 0
+    private var pending = 0
+    var discardsUncommittedRecords: Bool { true }
+    func write(_ batch: borrowing RecordBatch) async throws { pending += batch.count }
+    func commit() async throws { committed = pending }
+}
+
+@Suite("A failed run's discarded output")
+struct DiscardedOutputTests {
+    @Test("Records a discarding sink received in a failed run count as unprocessed, not written")
+    func failedRunDiscards() async throws {
+        let input = (0..<300).map { record($0) }
+        let discarding = DiscardingSink()
+        let keeping = CollectingRecordSink()
+        let pipeline = Pipeline(
+            source: .init("memory", InMemoryRecordSource(input)),
+            stages: [.init("third", ThrowingStage { $0 == record(250) })],
+            sinks: [.init("file", discarding), .init("kept", keeping)], batchSize: 100)
+        let error = await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
+        let summary = try #require(error?.summary)
+        #expect(discarding.committed == 0)
+        #expect(keeping.records.count == 200)
+        #expect(summary.recordsOut == 0)
+        #expect(summary.sinks.map(\.recordsWritten) == [0, 200])
+        #expect(summary.unprocessed == 300)
+        #expect(summary.isBalanced)
+    }
+}

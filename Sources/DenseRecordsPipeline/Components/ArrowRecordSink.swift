@@ -6,11 +6,18 @@ import DenseRecordsSnapshot
 import InternalDenseRecordsUtilities
 /// A pipeline sink that writes records as an Apache Arrow IPC file or stream.
 ///
-/// The file is created in ``open()``, each pipeline batch is transposed into
-/// the writer's current Arrow record batch (so Arrow batches have
-/// ``ArrowWriterOptions/batchSize`` rows whatever the pipeline's batch size),
-/// and ``close()`` writes the last batch and the footer. After a failed run
-/// the file is incomplete: readers reject it, as they should.
+/// A temporary file beside the target is created in ``open()``, each
+/// pipeline batch is transposed into the writer's current Arrow record batch
+/// (so Arrow batches have ``ArrowWriterOptions/batchSize`` rows whatever the
+/// pipeline's batch size), and ``commit()``, which the runner calls only
+/// after a completed run, writes the last batch and the footer, flushes the
+/// file and renames it over the target. After a failed or cancelled run,
+/// ``close()`` removes the temporary file: the target keeps what it held
+/// before, or stays absent.
+///
+/// A sink on a descriptor (standard output) cannot take back what it wrote;
+/// after a failed run it does not write the end-of-stream marker, so a
+/// reader that checks for the marker knows the stream is incomplete.
 ///
 /// In a spec, once registered with ``ComponentRegistry/registerArrowWriter(named:)``:
 ///
@@ -26,10 +33,14 @@ public final class ArrowRecordSink: RecordSink {
     public let format: ArrowIPCFormat
     /// Batch size and unit encoding.
     public let options: ArrowWriterOptions
-    /// What was written, once ``close()`` has finished the file.
+    /// What was written, once ``commit()`` has finished the file.
     public private(set) var summary: ArrowExportSummary?
 
     private var writer: ArrowWriter?
+
+    /// `true` for a path: a run that does not commit leaves no file. `false` for
+    /// a descriptor, whose bytes cannot be taken back.
+    public var discardsUncommittedRecords: Bool { path != nil }
 
     /// Configures the sink; nothing is opened or allocated.
     ///
@@ -57,7 +68,7 @@ public final class ArrowRecordSink: RecordSink {
         self.options = options
     }
 
-    /// Creates the file (for a path) and allocates one Arrow record batch of columns.
+    /// Creates the temporary file (for a path) and allocates one Arrow record batch of columns.
     ///
     /// - Throws: ``ArrowExportError`` naming the path.
     public func open() async throws {
@@ -80,19 +91,29 @@ public final class ArrowRecordSink: RecordSink {
         }
     }
 
-    /// Writes the last batch and the footer, and closes the file. Does nothing if not open.
+    /// Writes the last batch, the end-of-stream marker and (for a file) the
+    /// footer; for a path, flushes the file and renames it over the target.
+    /// Does nothing if not open.
     ///
-    /// - Throws: ``ArrowExportError`` when the last writes or `close(2)` fail.
-    public func close() async throws {
+    /// - Throws: ``ArrowExportError`` when the last writes, `fsync`, `close(2)`
+    ///   or `rename(2)` fail; the temporary file is then removed and the target untouched.
+    /// - Complexity: O(*b*) in the number of Arrow record batches, for the footer.
+    public func commit() async throws {
         guard let writer = writer.take() else { return }
         summary = try writer.finish()
+    }
+
+    /// Abandons output that was not committed: removes the temporary file,
+    /// or leaves a descriptor's stream without its end-of-stream marker.
+    public func close() async throws {
+        _ = writer.take()
     }
 }
 
 extension ComponentRegistry {
     /// The parameters the `arrow-writer` sink accepts.
     public static let arrowWriterParameters: [ParameterSpec] = [
-        .required("path", .string, "the .arrow file to create or truncate"),
+        .required("path", .string, "the .arrow file to create, or replace once the run completes"),
         .optional("format", .choice(ArrowIPCFormat.allCases.map(\.rawValue)), default: .string("file"),
             "Arrow IPC file (random access) or stream"),
         .optional("batchSize", .integer(1...Int64(ArrowWriterOptions.maximumBatchSize)),
