@@ -111,7 +111,7 @@ struct PipelineCSVSourceTests {
             "line 6: unit \"\u{FFFD}(\" is not a known unit name (celsius, percent, …) or code-N",
             #"line 7: sensor_id "4294967296" is not an integer in 0...4294967295"#,
             #"line 8: timestamp "9223372036854775808" is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"#,
-            #"line 9: value "1e999" is not a number"#,
+            #"line 9: value "1e999" is beyond the largest Double, ±1.7976931348623157e+308"#,
             "line 13: the line is 5010 bytes, longer than the limit of 4096",
             #"line 14: timestamp "2262-04-11T23:47:17Z" is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"#,
             "line 15: expected 4 fields (sensor_id,timestamp,value,unit), found 5",

@@ -15,12 +15,16 @@ import CDenseRecords
 public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
     /// The line does not have exactly four comma-separated fields.
     case wrongFieldCount(found: Int)
+    /// The line has a `"`: fields are never quoted, so a quoted field (perhaps holding a comma) cannot be read.
+    case quotedField(fieldCount: Int)
     /// `sensor_id` is not a decimal integer in `0...4294967295`.
     case badSensorID(String)
     /// `timestamp` is neither integer nanoseconds nor ISO 8601, or is outside the `Int64` nanosecond range.
     case badTimestamp(String)
     /// `value` is not a number.
     case badValue(String)
+    /// `value` is a number too large for a `Double` (`1e999`).
+    case valueOutOfRange(String)
     /// `unit` is not a ``SensorUnit/name`` (or `code-N`).
     case unknownUnit(String)
     /// The line is longer than the source's `maxLineBytes`.
@@ -30,9 +34,10 @@ public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
     public var reason: String {
         switch self {
         case .wrongFieldCount: "malformed line: wrong field count"
+        case .quotedField: "malformed line: quoted field"
         case .badSensorID: "malformed line: bad sensor_id"
         case .badTimestamp: "malformed line: bad timestamp"
-        case .badValue: "malformed line: bad value"
+        case .badValue, .valueOutOfRange: "malformed line: bad value"
         case .unknownUnit: "malformed line: unknown unit"
         case .lineTooLong: "malformed line: too long"
         }
@@ -42,10 +47,14 @@ public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .wrongFieldCount(found): "expected 4 fields (sensor_id,timestamp,value,unit), found \(found)"
+        case let .quotedField(count):
+            "expected 4 unquoted fields (sensor_id,timestamp,value,unit), found \(count) and a quote: "
+                + "fields must not be quoted, so a quoted field, or one holding a comma, cannot be read"
         case let .badSensorID(field): "sensor_id \(field) is not an integer in 0...4294967295"
         case let .badTimestamp(field):
             "timestamp \(field) is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"
         case let .badValue(field): "value \(field) is not a number"
+        case let .valueOutOfRange(field): "value \(field) is beyond the largest Double, ±1.7976931348623157e+308"
         case let .unknownUnit(field): "unit \(field) is not a known unit name (celsius, percent, …) or code-N"
         case let .lineTooLong(bytes, limit): "the line is \(bytes) bytes, longer than the limit of \(limit)"
         }
@@ -67,13 +76,16 @@ public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
 ///   negative), or ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with up
 ///   to 9 fraction digits.
 /// - `value`: a decimal or exponent number as `strtod` reads it in the C
-///   locale; `nan`, `inf` and `-inf` are accepted (filter them with the
-///   `validate` stage).
+///   locale, of any length; `inf` and `-inf`, and `nan`, `-nan` or
+///   `nan(0xM)` / `-nan(0xM)` (a NaN with its 52 fraction bits `M` in
+///   hexadecimal, as ``CSVRecordSink`` writes them) are accepted (filter them
+///   with the `validate` stage).
 /// - `unit`: a ``SensorUnit/name`` such as `celsius`, or `code-N` (N in
 ///   0...255) for a code this version does not name. Bare numbers are not
 ///   accepted, so that a shifted column cannot pass as a unit.
 ///
-/// Fields are not quoted or trimmed.
+/// Fields are not quoted or trimmed: a line with a `"` is reported as
+/// ``CSVLineProblem/quotedField(fieldCount:)``.
 struct CSVLineParser {
     private let unitNames: [(bytes: [UInt8], unit: SensorUnit)]
     private var lastUnit = 0
@@ -84,6 +96,20 @@ struct CSVLineParser {
 
     /// Parses `line` (without its line terminator; a trailing `\r` is allowed).
     mutating func parse(_ start: UnsafePointer<UInt8>, _ length: Int) -> Result<sensor_record_t, CSVLineProblem> {
+        let result = parseFields(start, length)
+        // No valid line has a quote, so a rejected line with one was rejected for its quoting.
+        if case .failure = result, length > 0, memchr(start, Int32(UInt8(ascii: "\"")), length) != nil {
+            var end = start + length
+            if end[-1] == UInt8(ascii: "\r") { end -= 1 }
+            var commas = 0
+            for byte in UnsafeBufferPointer(start: start, count: end - start) where byte == UInt8(ascii: ",") { commas += 1 }
+            return .failure(.quotedField(fieldCount: commas + 1))
+        }
+        return result
+    }
+
+    /// Parses the four fields, reporting the first that is wrong.
+    private mutating func parseFields(_ start: UnsafePointer<UInt8>, _ length: Int) -> Result<sensor_record_t, CSVLineProblem> {
         var end = start + length
         if end > start, end[-1] == UInt8(ascii: "\r") { end -= 1 }
         var cursor = start
@@ -91,13 +117,16 @@ struct CSVLineParser {
         // sensor_id
         var sensorID: UInt64 = 0
         var digits = 0
+        var overflow = false
         while cursor < end, case let digit = cursor.pointee &- 48, digit < 10 {
+            // Leading zeros are allowed (`00000000007`): only the value is bounded.
             sensorID = sensorID &* 10 &+ UInt64(digit)
+            if sensorID > UInt64(UInt32.max) { overflow = true }
             digits += 1
             cursor += 1
         }
         guard cursor < end, cursor.pointee == UInt8(ascii: ",") else { return .failure(fieldProblem(start, end, field: 0)) }
-        guard digits > 0, digits <= 10, sensorID <= UInt64(UInt32.max) else {
+        guard digits > 0, !overflow else {
             return .failure(.badSensorID(Self.quote(start, cursor)))
         }
         cursor += 1
@@ -115,6 +144,9 @@ struct CSVLineParser {
         guard let valueEnd = Self.find(UInt8(ascii: ","), cursor, end) else { return .failure(fieldProblem(start, end, field: 2)) }
         guard let value = Self.parseDouble(valueStart, valueEnd) else {
             return .failure(.badValue(Self.quote(valueStart, valueEnd)))
+        }
+        guard value.isFinite || !Self.isFiniteLiteral(valueStart, valueEnd) else {
+            return .failure(.valueOutOfRange(Self.quote(valueStart, valueEnd)))
         }
         cursor = valueEnd + 1
 
@@ -343,15 +375,23 @@ struct CSVLineParser {
         return parseDoubleSlow(start, end)
     }
 
+    /// Whether a field that parsed is a finite literal (not `inf`, `infinity` or a NaN), whatever its value.
+    static func isFiniteLiteral(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+        var p = start
+        if p < end, p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") { p += 1 }
+        return p < end && p.pointee | 0x20 != UInt8(ascii: "i") && p.pointee | 0x20 != UInt8(ascii: "n")
+    }
+
     /// `strtod` on a NUL-terminated copy, requiring the whole field to be consumed.
     private static func parseDoubleSlow(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
+        if let nan = parseNaN(start, end) { return nan }
         let length = end - start
         // strtod skips leading white space and reads hexadecimal floats; accept neither.
         let first = start.pointee
         let allowedFirst = (first >= 48 && first <= 57) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
             || first == UInt8(ascii: ".") || first == UInt8(ascii: "n") || first == UInt8(ascii: "N")
             || first == UInt8(ascii: "i") || first == UInt8(ascii: "I")
-        guard allowedFirst, length <= 512 else { return nil }
+        guard allowedFirst else { return nil }
         for index in 0..<length where start[index] == UInt8(ascii: "x") || start[index] == UInt8(ascii: "X") { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer -> Double? in
             let base = buffer.baseAddress!
@@ -361,9 +401,49 @@ struct CSVLineParser {
             errno = 0
             let value = strtod(base, &endPointer)
             guard let endPointer, endPointer - base == length else { return nil }
-            // A finite literal too large for a Double (1e999) is out of range, not infinity.
-            if errno == ERANGE, value.isInfinite { return nil }
+            // A finite literal too large for a Double (1e999) reads as infinity here; the caller reports it as out of range.
             return value
         }
+    }
+
+    /// `nan`, `-nan`, `+nan`, `nan(0xM)`, `-nan(0xM)` (any letter case), with
+    /// `M` the 52 fraction bits in hexadecimal, not 0; `nil` for anything else.
+    ///
+    /// `strtod` would set the quiet bit of every NaN and reads `nan(…)` payloads
+    /// differently across C libraries, so NaNs are read here, bit for bit.
+    static func parseNaN(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
+        var p = start
+        var sign: UInt64 = 0
+        if p < end, p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") {
+            if p.pointee == UInt8(ascii: "-") { sign = 1 << 63 }
+            p += 1
+        }
+        guard end - p >= 3, p[0] | 0x20 == UInt8(ascii: "n"), p[1] | 0x20 == UInt8(ascii: "a"), p[2] | 0x20 == UInt8(ascii: "n")
+        else { return nil }
+        p += 3
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000
+        if p == end { return Double(bitPattern: sign | Double.nan.bitPattern) }
+        guard end - p >= 5, p[0] == UInt8(ascii: "("), p[1] == UInt8(ascii: "0"), p[2] | 0x20 == UInt8(ascii: "x"),
+            end[-1] == UInt8(ascii: ")")
+        else { return nil }
+        var fraction: UInt64 = 0
+        var digits = 0
+        p += 3
+        while p < end - 1 {
+            let byte = p.pointee
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+            fraction = fraction << 4 | digit
+            digits += 1
+            guard digits <= 13 else { return nil }
+            p += 1
+        }
+        guard digits > 0, fraction != 0, fraction < 1 << 52 else { return nil }
+        return Double(bitPattern: sign | exponent | fraction)
     }
 }

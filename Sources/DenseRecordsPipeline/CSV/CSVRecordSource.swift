@@ -71,8 +71,12 @@ public struct MalformedLine: Hashable, Sendable, CustomStringConvertible {
 /// ``MalformedLinePolicy``; either way it is counted in ``rejections`` under
 /// its ``CSVLineProblem/reason``, and its line number is reported.
 ///
+/// Skipped lines are listed in the run's summary: the first
+/// ``SourceSummary/listedSkippedLimit`` with their line numbers and reasons,
+/// then the count of the rest.
+///
 /// Nothing is opened until ``open()``.
-public final class CSVRecordSource: RecordSource {
+public final class CSVRecordSource: RecordSource, SkippedInputReporting {
     /// The header every file starts with.
     public static let header = "sensor_id,timestamp,value,unit"
 
@@ -97,6 +101,11 @@ public final class CSVRecordSource: RecordSource {
     public private(set) var bytesRead = 0
     /// Malformed lines by reason.
     public private(set) var rejections = RejectionCounts()
+
+    /// The first ``maxRecordedProblems`` malformed lines, for the run's summary.
+    public var skippedInputs: [SkippedInput] {
+        malformedLines.map { SkippedInput(line: $0.line, problem: $0.problem.description) }
+    }
 
     private var descriptor: FileDescriptor? = nil
     private var buffer: UnsafeMutablePointer<UInt8>? = nil
