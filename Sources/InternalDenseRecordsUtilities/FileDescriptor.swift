@@ -105,7 +105,10 @@ package struct FileDescriptor: RawRepresentable, Hashable, Sendable {
     /// - Returns: The number of bytes read: fewer than asked is normal, 0 means the end of the file.
     /// - Throws: ``Errno``.
     package func read(into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
-        try valueOrErrno { system_read(rawValue, buffer.baseAddress, buffer.count) }
+        #if DEBUG
+        if let fault = SystemFaults.readFault() { throw fault }
+        #endif
+        return try valueOrErrno { system_read(rawValue, buffer.baseAddress, buffer.count) }
     }
 
     /// Fills `buffer` from `offset` on, stopping early only at the end of the file.
@@ -121,6 +124,9 @@ package struct FileDescriptor: RawRepresentable, Hashable, Sendable {
     /// - Throws: ``Errno``.
     package func read(fromAbsoluteOffset offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
         guard let base = buffer.baseAddress else { return 0 }
+        #if DEBUG
+        if let fault = SystemFaults.readFault() { throw fault }
+        #endif
         var done = 0
         while done < buffer.count {
             let got = try valueOrErrno { system_pread(rawValue, base + done, buffer.count - done, offset + done) }

@@ -24,6 +24,8 @@ import Synchronization
 package enum SystemFaults {
     /// Checkpoints left before the process dies; 0 when disarmed.
     private static let countdown = Atomic<Int>(0)
+    /// Reads left before one fails with `EIO`; 0 when disarmed.
+    private static let readCountdown = Atomic<Int>(0)
     /// Checkpoints passed since the process started.
     private static let passed = Atomic<Int>(0)
 
@@ -34,6 +36,27 @@ package enum SystemFaults {
     /// - Parameter n: The checkpoint to die at.
     package static func killAtCheckpoint(_ n: Int) {
         countdown.store(n, ordering: .relaxed)
+    }
+
+    /// Makes the `n`th `read` or `pread` system call from now (1 = the next)
+    /// fail once with `EIO`, as a failing disk would; 0 disarms.
+    ///
+    /// The count is process-wide: a read on any thread counts.
+    ///
+    /// - Parameter n: The read to fail.
+    package static func failRead(_ n: Int) {
+        readCountdown.store(n, ordering: .relaxed)
+    }
+
+    /// Counts one read and returns `EIO` when it is the armed one.
+    ///
+    /// - Returns: The injected error, or `nil` for a read that goes ahead.
+    @inline(__always)
+    static func readFault() -> Errno? {
+        guard readCountdown.load(ordering: .relaxed) > 0, readCountdown.subtract(1, ordering: .relaxed).newValue == 0 else {
+            return nil
+        }
+        return Errno(rawValue: EIO)
     }
 
     /// The number of checkpoints passed since the process started, armed or not.
