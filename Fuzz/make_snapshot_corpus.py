@@ -45,8 +45,8 @@ def blocks(records, per_block, first_block):
     return out
 
 
-def slot(per_block, generation, segments, created=7, modified=7, version=1):
-    """segments: list of record counts, in order."""
+def slot(per_block, generation, segments, created=7, modified=7, version=1, flags=0):
+    """segments: list of record counts, in order. flags 0x8000: an append that has not committed."""
     table, offset, first_record, first_block = b"", DATA, 0, 0
     for count in segments:
         nblocks = -(-count // per_block)
@@ -55,7 +55,7 @@ def slot(per_block, generation, segments, created=7, modified=7, version=1):
         first_record += count
         first_block += nblocks
     length = 96 + 32 * len(segments)
-    head = MAGIC + struct.pack("<HHHHIIQQQqqQ", version, length, RECORD, 0, per_block, len(segments), generation,
+    head = MAGIC + struct.pack("<HHHHIIQQQqqQ", version, length, RECORD, flags, per_block, len(segments), generation,
                                first_record, first_block, created, modified, offset)
     body = head + b"\0" * 4 + b"\0" * 20 + table
     crc = crc32c(body)
@@ -108,11 +108,26 @@ def main():
     lying[72:76] = b"\0\0\0\0"
     lying[72:76] = struct.pack("<I", crc32c(bytes(lying[:96 + 32])))
     files["recordCountMismatch.drsnap"] = bytes(lying)
-    # A torn append: slot B damaged, the committed state in slot A survives.
-    torn = bytearray(files["valid-appended.drsnap"])
-    newest = 2 % 2 * SLOT
-    torn[newest + 40] ^= 0xFF
-    files["valid-torn-newest-slot.drsnap"] = bytes(torn)
+    # The newest committed slot (generation 2, slot A) damaged while generation 2's blocks
+    # are intact past generation 1's end: reported, not rolled back to generation 1.
+    damaged = bytearray(files["valid-appended.drsnap"])
+    damaged[40] ^= 0xFF
+    files["damagedNewerHeader-newest-slot.drsnap"] = bytes(damaged)
+    # An append that wrote its slot (flagged uncommitted) and its blocks, but never
+    # committed: readers see the two segments before it.
+    appended = files["valid-appended.drsnap"]
+    pending = slot(4, 2, [10, 5, 1], flags=0x8000)
+    files["valid-uncommitted-append.drsnap"] = pending + appended[SLOT:]
+    # Its commit write torn: the flags landed, the checksum did not.
+    torn = bytearray(pending + appended[SLOT:])
+    torn[14:16] = b"\0\0"
+    files["valid-torn-commit.drsnap"] = bytes(torn)
+    # A reserved header byte set, the checksum made good.
+    reserved = bytearray(good)
+    reserved[80] = 1
+    reserved[72:76] = b"\0\0\0\0"
+    reserved[72:76] = struct.pack("<I", crc32c(bytes(reserved[:96 + 32])))
+    files["invalidHeader-reserved-byte.drsnap"] = bytes(reserved)
     for name, data in files.items():
         with open(os.path.join(root, name), "wb") as f:
             f.write(data)

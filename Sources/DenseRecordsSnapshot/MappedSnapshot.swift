@@ -69,17 +69,30 @@ public final class MappedSnapshot: @unchecked Sendable {
     /// - Parameter path: A snapshot file.
     /// - Throws: ``SnapshotError`` if the file cannot be opened or mapped, or
     ///   its header is damaged, from the future, or describes more bytes than
-    ///   the file has.
+    ///   the file has;
+    ///   ``SnapshotError/damagedNewerHeader(slotOffset:olderGeneration:newerGeneration:blockOffset:)``
+    ///   if the newest header slot is damaged and blocks past the older one's
+    ///   end show that it was committed;
+    ///   ``SnapshotError/exceedsPhysicalMemory(purpose:requestedBytes:physicalBytes:)``
+    ///   if the header claims more blocks than the verification bitset (one bit
+    ///   per block) could hold in memory.
     /// - Complexity: O(1): two header slots are read (8 KiB) and one `mmap` made,
-    ///   whatever the record count.
-    public init(contentsOf path: String) throws(SnapshotError) {
+    ///   whatever the record count. When one slot is damaged, the first block
+    ///   past the other's end is read too.
+    public convenience init(contentsOf path: String) throws(SnapshotError) {
         let file = try SnapshotFile(path: path, .readOnly)
-        let size = try file.size()
-        guard size > 0 else { throw .emptyFile }
-        let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
-        defer { region.deallocate() }
-        let got = try file.read(into: region, at: 0)
-        let header = try SnapshotFormat.parseHeader(UnsafeRawBufferPointer(rebasing: region[0..<got]), fileSize: size)
+        try self.init(file: file, header: file.readHeader().header)
+    }
+
+    /// Maps the committed part of `file`, whose header has been read as `header`.
+    ///
+    /// - Throws: ``SnapshotError/exceedsPhysicalMemory(purpose:requestedBytes:physicalBytes:)``
+    ///   if the verified-block bitset could not fit in memory, or the `mmap` failure.
+    init(file: borrowing SnapshotFile, header: SnapshotHeader) throws(SnapshotError) {
+        let path = file.path
+        // One bit per block: check the bitset against what the machine can hold before allocating it.
+        let words = Swift.max(1, (header.blockCount + 63) / 64)
+        try requirePhysicalMemory(words * MemoryLayout<UInt64>.stride, for: "the verified-block bitset of \(header.blockCount) blocks")
         let mapping = try file.mapReadOnly(length: header.fileSize)
         self.header = header
         self.path = path
@@ -94,7 +107,7 @@ public final class MappedSnapshot: @unchecked Sendable {
         if dataBytes > 0 {
             _ = (base + SnapshotFormat.dataOffset).bindMemory(to: sensor_record_t.self, capacity: dataBytes / SnapshotFormat.recordSize)
         }
-        verifiedWordCount = Swift.max(1, (header.blockCount + 63) / 64)
+        verifiedWordCount = words
         verifiedWords = .allocate(capacity: verifiedWordCount)
         for word in 0..<verifiedWordCount { (verifiedWords + word).initialize(to: Atomic(0)) }
     }
@@ -170,6 +183,17 @@ public final class MappedSnapshot: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with each block's records, in order, after checking the
+    /// block (once per object); `body` may throw a ``SnapshotError`` of its own.
+    ///
+    /// What the snapshot writers copy through.
+    func forEachCheckedBlock(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(SnapshotError) -> Void) throws(SnapshotError) {
+        for block in 0..<header.blockCount {
+            try verifyBlock(block)
+            try body(buffer(ofBlock: block))
+        }
+    }
+
     /// The record at `position`, after checking the block that holds it.
     ///
     /// - Parameter position: A valid index: `0 <= position < count`. Any other index traps.
@@ -231,7 +255,12 @@ extension MappedSnapshot: ChunkedRecords {
     /// Calls `body` with each block's records as a `Span`, in order, without checking them.
     ///
     /// Call ``verify()`` first, or use ``forEachVerifiedChunk(_:)``, when the
-    /// file's health is unknown.
+    /// file's health is unknown. This member cannot throw a ``SnapshotError``
+    /// (its error type is `body`'s), so it cannot refuse a bad block; that is
+    /// why ``ChunkedRecords/writeSnapshot(to:options:)`` and
+    /// ``ChunkedRecords/appendSnapshot(to:)`` read a `MappedSnapshot` source
+    /// through the checked API instead, and why any other writer that copies
+    /// the records out (an Arrow export) must call ``verify()`` first.
     ///
     /// - Parameter body: A closure that reads one block. The span cannot escape the call.
     /// - Throws: What `body` throws; later blocks are not visited.

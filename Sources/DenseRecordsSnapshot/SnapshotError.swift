@@ -41,6 +41,28 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     /// wrong block index or record count: the block was copied from elsewhere.
     case misplacedBlock(block: Int, offset: Int, reason: String)
 
+    /// The newest valid header slot describes generation `olderGeneration`, but
+    /// the other slot, at `slotOffset`, is damaged, and a block that matches its
+    /// CRC32C continues the snapshot past generation `olderGeneration`'s end
+    /// (its trailer is at `blockOffset`).
+    ///
+    /// That block is evidence that generation `newerGeneration` was committed
+    /// and its header slot damaged afterwards: an interrupted append never
+    /// leaves checksummed blocks behind a damaged slot (it marks the slot
+    /// uncommitted first; docs/snapshot-format.md, "Appending"). Falling back
+    /// to `olderGeneration` would silently drop committed records, so every
+    /// reader refuses, and ``ChunkedRecords/appendSnapshot(to:)`` does not cut
+    /// the blocks. Restore the file from a copy, or repair the slot by hand.
+    case damagedNewerHeader(slotOffset: Int, olderGeneration: UInt64, newerGeneration: UInt64, blockOffset: Int)
+
+    /// Reading the snapshot would need `requestedBytes` of memory for `purpose`,
+    /// more than the machine's `physicalBytes` of physical memory (or a size
+    /// that overflows `Int`, reported as `Int.max`).
+    ///
+    /// Checked before anything is allocated or mapped, so a header that claims
+    /// an impossible size (a sparse file, say) is refused instead of exhausting memory.
+    case exceedsPhysicalMemory(purpose: String, requestedBytes: Int, physicalBytes: Int)
+
     /// Appending would need more than `limit` segments in one header.
     ///
     /// Rewrite the snapshot (load it and save it again) to merge its segments into one.
@@ -73,6 +95,12 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
             return "snapshot block \(block) is damaged: CRC32C in its trailer at offset \(offset) is 0x\(hex(stored)), computed 0x\(hex(computed))"
         case let .misplacedBlock(block, offset, reason):
             return "snapshot block \(block) (trailer at offset \(offset)) is misplaced: \(reason)"
+        case let .damagedNewerHeader(slotOffset, older, newer, blockOffset):
+            return "snapshot header slot at offset \(slotOffset) is damaged, but the block whose trailer is at offset \(blockOffset) matches its CRC32C and continues the snapshot past generation \(older)'s end: generation \(newer) was committed, so falling back to generation \(older) would drop its records"
+        case let .exceedsPhysicalMemory(purpose, requested, physical):
+            return requested == Int.max
+                ? "\(purpose) would need a number of bytes that overflows Int (the machine has \(physical) bytes of physical memory)"
+                : "\(purpose) would need \(requested) bytes, more than the machine's \(physical) bytes of physical memory"
         case let .tooManySegments(limit):
             return "cannot append: the snapshot already has its limit of \(limit) segments; load and save it again to merge them"
         case let .system(operation, path, code):

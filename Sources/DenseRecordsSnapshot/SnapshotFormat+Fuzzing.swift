@@ -1,3 +1,5 @@
+import InternalDenseRecordsUtilities
+
 /// Entry points for the package's fuzz targets, which build against the
 /// library like any client and so cannot see its internal parsers.
 ///
@@ -32,5 +34,48 @@ public enum SnapshotFuzzing {
             precondition(!error.description.isEmpty, "a rejection without a description")
             return nil
         }
+    }
+
+    /// Damages the newest header slot of a candidate snapshot in place, for a
+    /// fuzzer's custom mutator.
+    ///
+    /// The newest slot is the one holding the magic whose generation field is
+    /// higher (slot A if only it has the magic). One to four of its bytes
+    /// inside its header length are XORed with random non-zero values. Then,
+    /// for half of the seeds, its CRC32C is recomputed over the damaged bytes,
+    /// so that the damage gets past the checksum and reaches the field checks;
+    /// for the other half it is left alone, so that the damage exercises the
+    /// fallback to the other slot and the search for blocks that prove a newer
+    /// commit.
+    ///
+    /// - Parameters:
+    ///   - bytes: A candidate snapshot file, changed in place.
+    ///   - seed: The mutator's seed; the same seed makes the same damage.
+    /// - Returns: `false`, with `bytes` unchanged, when they are shorter than
+    ///   the header region or neither slot holds the magic.
+    /// - Complexity: O(*h*) in the slot's header length (for the CRC32C).
+    public static func mutateNewestHeaderSlot(_ bytes: UnsafeMutableRawBufferPointer, seed: UInt32) -> Bool {
+        guard bytes.count >= SnapshotFormat.dataOffset else { return false }
+        let view = UnsafeRawBufferPointer(bytes)
+        let slots = [0, SnapshotFormat.slotSize].filter { SnapshotFormat.read(UInt64.self, view, $0) == SnapshotFormat.magic }
+        guard let slot = slots.max(by: {
+            SnapshotFormat.read(UInt64.self, view, $0 + SnapshotFormat.Field.generation)
+                < SnapshotFormat.read(UInt64.self, view, $1 + SnapshotFormat.Field.generation)
+        }) else { return false }
+        var random = SplitMix64(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15)
+        func headerLength() -> Int {
+            let length = Int(SnapshotFormat.read(UInt16.self, view, slot + SnapshotFormat.Field.headerLength))
+            return Swift.min(Swift.max(length, SnapshotFormat.fixedHeaderSize), SnapshotFormat.slotSize)
+        }
+        let length = headerLength()
+        for _ in 0...Int(random.next() % 4) {
+            bytes[slot + Int(random.next() % UInt64(length))] ^= UInt8(1 + random.next() % 255)
+        }
+        if random.next() & 1 == 0 {
+            let sealed = UnsafeRawBufferPointer(rebasing: view[slot..<(slot + headerLength())])
+            let crc = SnapshotFormat.headerChecksum(sealed)
+            bytes.storeBytes(of: crc.littleEndian, toByteOffset: slot + SnapshotFormat.Field.checksum, as: UInt32.self)
+        }
+        return true
     }
 }

@@ -62,23 +62,42 @@ public enum SnapshotFormat {
         static let recordsPerBlock = 16, segmentCount = 20, generation = 24, recordCount = 32
         static let blockCount = 40, creationTime = 48, modificationTime = 56, fileSize = 64
         static let checksum = 72, segments = 96
+        /// Bytes 76 ..< 96: zero in version 1, and checked.
+        static let reserved = 76..<96
+    }
+
+    /// Bits of the header's flags field.
+    enum Flags {
+        /// Set on a slot written by an append before its blocks: the append has
+        /// not committed, so readers skip the slot. Cleared by the commit write.
+        /// A reader that predates it rejects the flag, and so skips the slot too.
+        static let uncommitted: UInt16 = 0x8000
     }
 
     // MARK: Parsing
 
     /// Parses and checks the header of a snapshot held in `bytes`.
     ///
-    /// Both header slots are read, and the valid one with the higher
-    /// generation wins; a slot torn by an interrupted append is skipped. The
-    /// committed blocks are not read: call ``validate(_:)`` for that.
+    /// Both header slots are read, and the committed one with the higher
+    /// generation wins. A slot that an interrupted append left uncommitted is
+    /// skipped. A damaged slot is skipped too, unless a block past the winner's
+    /// end matches its checksum and continues its numbering: that is a newer
+    /// committed generation whose header was damaged, and it is reported as
+    /// ``SnapshotError/damagedNewerHeader(slotOffset:olderGeneration:newerGeneration:blockOffset:)``.
+    /// The committed blocks are not read: call ``validate(_:)`` for that.
     ///
-    /// - Parameter bytes: The whole file. Only its first 8 KiB are read, but
-    ///   its length is checked against the committed size the header records.
+    /// - Parameter bytes: The whole file. Its first 8 KiB are read, and, only
+    ///   when one slot is damaged and bytes follow the other's committed end,
+    ///   up to one block past that end; its length is checked against the
+    ///   committed size the header records.
     /// - Returns: The committed state.
     /// - Throws: ``SnapshotError`` naming the first defect and its offset.
-    /// - Complexity: O(1): reads at most 8 KiB.
+    /// - Complexity: O(1) for a file whose slots are both readable; O(*b*) in
+    ///   the bytes of one block when a slot is damaged.
     public static func parseHeader(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> SnapshotHeader {
-        try parseHeader(bytes, fileSize: bytes.count)
+        try parseHeader(bytes, fileSize: bytes.count) { (older) throws(SnapshotError) in
+            continuationBlock(after: older, in: bytes)
+        }
     }
 
     /// Parses the header and verifies every block of a snapshot held in `bytes`.
@@ -91,7 +110,7 @@ public enum SnapshotFormat {
     /// - Throws: ``SnapshotError`` naming the first defect and its offset.
     /// - Complexity: O(*n*) in the committed size.
     public static func validate(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> SnapshotHeader {
-        let header = try parseHeader(bytes, fileSize: bytes.count)
+        let header = try parseHeader(bytes)
         guard let base = bytes.baseAddress else { return header }
         for block in 0..<header.blockCount {
             try verifyBlock(block, of: header, base: base)
@@ -101,7 +120,15 @@ public enum SnapshotFormat {
 
     /// Parses the header from `bytes`, which hold at least `min(fileSize, dataOffset)`
     /// bytes from the start of a file of `fileSize` bytes.
-    static func parseHeader(_ bytes: UnsafeRawBufferPointer, fileSize: Int) throws(SnapshotError) -> SnapshotHeader {
+    ///
+    /// - Parameter continuation: Called only when the slot that is not the
+    ///   winner is damaged and the file extends past the winner's end: returns
+    ///   the trailer offset of a block that starts at the winner's end, matches
+    ///   its CRC32C and carries the next block index, or `nil`.
+    static func parseHeader(
+        _ bytes: UnsafeRawBufferPointer, fileSize: Int,
+        continuation: (SnapshotHeader) throws(SnapshotError) -> Int?
+    ) throws(SnapshotError) -> SnapshotHeader {
         guard fileSize > 0, bytes.count > 0 else { throw .emptyFile }
         guard bytes.count >= 8 else { throw .truncated(fileSize: fileSize, requiredSize: dataOffset) }
         let first = read(UInt64.self, bytes, Field.magic)
@@ -114,25 +141,31 @@ public enum SnapshotFormat {
         guard fileSize >= dataOffset, bytes.count >= dataOffset else {
             throw .truncated(fileSize: fileSize, requiredSize: dataOffset)
         }
-        let slotA = Result { () throws(SnapshotError) in try parseSlot(bytes, at: 0) }
-        let slotB: Result<SnapshotHeader, SnapshotError>? =
-            read(UInt64.self, bytes, slotSize) == magic
-            ? Result { () throws(SnapshotError) in try parseSlot(bytes, at: slotSize) } : nil
-        let header: SnapshotHeader
-        switch (slotA, slotB) {
-        case let (.success(a), .success(b)): header = b.generation > a.generation ? b : a
-        case let (.success(a), _): header = a
-        case let (.failure, .success(b)): header = b
-        case let (.failure(error), _): throw error
+        let slots = [readSlot(bytes, at: 0), readSlot(bytes, at: slotSize)]
+        let committed = slots.compactMap { (slot) -> SnapshotHeader? in
+            if case let .committed(header) = slot { header } else { nil }
+        }
+        guard let header = committed.max(by: { $0.generation < $1.generation }) else {
+            throw noCommittedSlot(slots)
         }
         guard fileSize >= header.fileSize else {
             throw .truncated(fileSize: fileSize, requiredSize: header.fileSize)
+        }
+        let otherOffset = slotSize - header.slotOffset
+        if case .damaged = slots[otherOffset / slotSize], fileSize > header.fileSize,
+            let evidence = try continuation(header)
+        {
+            throw .damagedNewerHeader(
+                slotOffset: otherOffset, olderGeneration: header.generation, newerGeneration: header.generation + 1,
+                blockOffset: evidence)
         }
         return header
     }
 
     /// Decodes and checks one header slot.
-    static func parseSlot(_ bytes: UnsafeRawBufferPointer, at slot: Int) throws(SnapshotError) -> SnapshotHeader {
+    ///
+    /// - Returns: The header, and whether the slot carries ``Flags/uncommitted``.
+    static func parseSlot(_ bytes: UnsafeRawBufferPointer, at slot: Int) throws(SnapshotError) -> (header: SnapshotHeader, uncommitted: Bool) {
         let found = read(UInt64.self, bytes, slot + Field.magic)
         guard found == magic else { throw .badMagic(offset: slot, found: found) }
         let version = read(UInt16.self, bytes, slot + Field.version)
@@ -155,8 +188,11 @@ public enum SnapshotFormat {
             throw .invalidHeader(offset: slot + Field.recordSize, reason: "record size \(recordSizeField), expected \(recordSize)")
         }
         let flags = read(UInt16.self, bytes, slot + Field.flags)
-        guard flags == 0 else {
+        guard flags == 0 || flags == Flags.uncommitted else {
             throw .invalidHeader(offset: slot + Field.flags, reason: "unknown flags 0x\(String(flags, radix: 16))")
+        }
+        for offset in Field.reserved where bytes[slot + offset] != 0 {
+            throw .invalidHeader(offset: slot + offset, reason: "reserved byte is 0x\(String(bytes[slot + offset], radix: 16)), not zero")
         }
         let perBlock = Int(read(UInt32.self, bytes, slot + Field.recordsPerBlock))
         guard perBlock >= 1, perBlock <= maximumRecordsPerBlock else {
@@ -206,12 +242,13 @@ public enum SnapshotFormat {
         guard recordCount == records, fileSize == offset else {
             throw .recordCountMismatch(offset: slot + Field.recordCount, recordCount: recordCount, describedSize: offset, headerFileSize: fileSize)
         }
-        return SnapshotHeader(
+        let header = SnapshotHeader(
             formatVersion: version, recordsPerBlock: perBlock, generation: generation, recordCount: recordCount,
             blockCount: blockCount,
             creationTimeNanoseconds: Int64(bitPattern: read(UInt64.self, bytes, slot + Field.creationTime)),
             modificationTimeNanoseconds: Int64(bitPattern: read(UInt64.self, bytes, slot + Field.modificationTime)),
             fileSize: fileSize, segments: segments, slotOffset: slot)
+        return (header, flags == Flags.uncommitted)
     }
 
     private static func bounded(_ value: UInt64, at offset: Int, _ name: String) throws(SnapshotError) -> Int {
@@ -238,7 +275,10 @@ public enum SnapshotFormat {
     }
 
     /// Writes `header` as one slot into `slot`, which must hold `slotSize` zeroed bytes.
-    static func encode(_ header: SnapshotHeader, into slot: UnsafeMutableRawBufferPointer) {
+    ///
+    /// - Parameter uncommitted: Whether to set ``Flags/uncommitted``: true for
+    ///   the slot an append writes before its blocks.
+    static func encode(_ header: SnapshotHeader, uncommitted: Bool = false, into slot: UnsafeMutableRawBufferPointer) {
         func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) {
             slot.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
         }
@@ -247,7 +287,7 @@ public enum SnapshotFormat {
         put(header.formatVersion, Field.version)
         put(UInt16(length), Field.headerLength)
         put(UInt16(recordSize), Field.recordSize)
-        put(UInt16(0), Field.flags)
+        put(uncommitted ? Flags.uncommitted : 0, Field.flags)
         put(UInt32(header.recordsPerBlock), Field.recordsPerBlock)
         put(UInt32(header.segments.count), Field.segmentCount)
         put(header.generation, Field.generation)

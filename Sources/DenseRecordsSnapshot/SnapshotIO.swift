@@ -114,6 +114,34 @@ struct SnapshotFile: ~Copyable {
     }
 }
 
+extension SnapshotFile {
+    /// Reads and checks the header of the snapshot in this file.
+    ///
+    /// Reads the two header slots. Only when one slot is damaged and the file
+    /// extends past the other's committed end does it map up to one block
+    /// there, to look for evidence of a newer committed generation.
+    ///
+    /// - Returns: The committed state and the file's size.
+    /// - Throws: ``SnapshotError`` for an unreadable or invalid header.
+    /// - Complexity: O(1), or O(*b*) in one block's bytes when a slot is damaged.
+    func readHeader() throws(SnapshotError) -> (header: SnapshotHeader, fileSize: Int) {
+        let size = try size()
+        guard size > 0 else { throw .emptyFile }
+        let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
+        defer { region.deallocate() }
+        let got = try read(into: region, at: 0)
+        let header = try SnapshotFormat.parseHeader(UnsafeRawBufferPointer(rebasing: region[0..<got]), fileSize: size) {
+            (older) throws(SnapshotError) in
+            let block = older.recordsPerBlock * SnapshotFormat.recordSize + SnapshotFormat.trailerSize
+            let length = Swift.min(size, older.fileSize + block)
+            let mapping = try mapReadOnly(length: length)
+            defer { munmap(UnsafeMutableRawPointer(mutating: mapping), length) }
+            return SnapshotFormat.continuationBlock(after: older, in: UnsafeRawBufferPointer(start: mapping, count: length))
+        }
+        return (header, size)
+    }
+}
+
 extension SnapshotError {
     /// Runs one call of the system-call layer, reporting its failure as ``system(operation:path:errno:)``.
     ///

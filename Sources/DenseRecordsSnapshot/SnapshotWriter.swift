@@ -42,6 +42,10 @@ extension ChunkedRecords {
     ///
     /// The records are written exactly as they lie in memory, with one
     /// `writev` per block straight from the chunks and no per-record encoding.
+    /// When they come from a ``MappedSnapshot``, each of its blocks is checked
+    /// against its CRC32C before it is copied (once per `MappedSnapshot`), so a
+    /// damaged block stops the save with its error instead of being written
+    /// under a fresh checksum.
     /// The file is written under a temporary name in the same folder, flushed
     /// with `fsync`, renamed over `path`, and then the folder is flushed. A
     /// crash at any moment leaves either the old file at `path` or the new one,
@@ -59,7 +63,8 @@ extension ChunkedRecords {
     /// mode and owner are not carried over.
     ///
     /// - Throws: ``SnapshotError/system(operation:path:errno:)`` when the
-    ///   operating system refuses a step. Until the rename, the file at `path`
+    ///   operating system refuses a step (a full disk is `ENOSPC`), or the
+    ///   error of a source block that fails its check. Until the rename, the file at `path`
     ///   is unchanged and the temporary file is removed; if only the final
     ///   `fsync` of the folder fails, the new file is in place but a power cut
     ///   could still undo the rename.
@@ -96,43 +101,69 @@ extension ChunkedRecords {
 
     /// Adds the records to the end of the snapshot at `path`, as a new segment, without rewriting a byte of it.
     ///
-    /// The new blocks go after the committed end of the file and are flushed
-    /// with `fsync`; only then is a new header written, into the header slot
-    /// the current one does not occupy, and flushed again. A crash at any
-    /// moment leaves the file opening as before the append or after it: a torn
-    /// header slot fails its checksum and the other slot is used, and bytes
-    /// past the committed end are ignored (and cut by the next append).
+    /// The append commits in three flushed steps. First the new header goes
+    /// into the header slot the current one does not occupy, marked
+    /// uncommitted, and is flushed with `fsync`; readers skip such a slot.
+    /// Then the new blocks go after the committed end of the file and are
+    /// flushed. Last the same header is written again without the mark, and
+    /// flushed: that write is the commit. A crash at any moment leaves the
+    /// file opening as before the append or after it, and a reader can tell
+    /// the bytes an interrupted append left from a damaged committed header
+    /// (docs/snapshot-format.md, "Appending").
     ///
     /// Appends to one file are serialized with an exclusive `flock`. An open
     /// ``MappedSnapshot`` of the file keeps seeing the records it opened with.
+    /// When the records come from a ``MappedSnapshot``, each of its blocks is
+    /// checked against its CRC32C before it is copied, so a damaged block is
+    /// reported, never written with a fresh checksum.
     ///
     /// - Parameter path: An existing snapshot file.
     /// - Returns: The new header, or the current one when there are no records to add.
-    /// - Throws: A ``SnapshotError`` if the file is not a valid snapshot, has
+    /// - Throws: A ``SnapshotError`` if the file is not a valid snapshot
+    ///   (including
+    ///   ``SnapshotError/damagedNewerHeader(slotOffset:olderGeneration:newerGeneration:blockOffset:)``:
+    ///   then nothing is written or cut), has
     ///   ``SnapshotFormat/maximumSegmentCount`` segments already
-    ///   (``SnapshotError/tooManySegments(limit:)``), or the system refuses a
-    ///   step. The committed snapshot is unchanged then.
+    ///   (``SnapshotError/tooManySegments(limit:)``), a source block is
+    ///   damaged, or the system refuses a step. The committed snapshot is
+    ///   unchanged then, and a failure before the commit write cuts the file
+    ///   back to its committed length, so a full disk or a damaged source
+    ///   leaves no tail behind. If the commit write itself or the `fsync`
+    ///   after it fails, the new blocks are kept: the header may have reached
+    ///   the disk, and readers of the file may already see the new records.
     /// - Complexity: O(*n*) in the records appended; the existing blocks are not read.
     @discardableResult
     public func appendSnapshot(to path: String) throws(SnapshotError) -> SnapshotHeader {
         let file = try SnapshotFile(path: path, .readWrite)
         try file.lockExclusively()
-        let size = try file.size()
-        let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
-        defer { region.deallocate() }
-        let got = try file.read(into: region, at: 0)
-        let current = try SnapshotFormat.parseHeader(UnsafeRawBufferPointer(rebasing: region[0..<got]), fileSize: size)
+        let (current, size) = try file.readHeader()
         guard !isEmpty else { return current }
         guard current.segments.count < SnapshotFormat.maximumSegmentCount else {
             throw .tooManySegments(limit: SnapshotFormat.maximumSegmentCount)
         }
         let next = current.appending(count, modificationTime: nanosecondsSinceEpoch())
-        // Bytes past the committed end are a torn earlier append: drop them.
-        if size != current.fileSize { try file.truncate(to: current.fileSize) }
-        try file.seek(to: current.fileSize)
-        try writeBlocks(to: file, recordsPerBlock: current.recordsPerBlock, firstBlock: current.blockCount)
-        try file.sync()
-        let slot = UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize])
+        let slot = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.slotSize, alignment: 16)
+        defer { slot.deallocate() }
+        do {
+            // Bytes past the committed end are a torn earlier append: drop them, durably, before
+            // the slot is touched, so that a torn slot never sits beside checksummed blocks.
+            if size != current.fileSize {
+                try file.truncate(to: current.fileSize)
+                try file.sync()
+            }
+            slot.initializeMemory(as: UInt8.self, repeating: 0)
+            SnapshotFormat.encode(next, uncommitted: true, into: slot)
+            try file.writeAll(UnsafeRawBufferPointer(slot), at: next.slotOffset)
+            try file.sync()
+            try file.seek(to: current.fileSize)
+            try writeBlocks(to: file, recordsPerBlock: current.recordsPerBlock, firstBlock: current.blockCount)
+            try file.sync()
+        } catch {
+            // Not committed: give the space back. The uncommitted slot stays, and readers skip it.
+            try? file.truncate(to: current.fileSize)
+            try? file.sync()
+            throw error
+        }
         slot.initializeMemory(as: UInt8.self, repeating: 0)
         SnapshotFormat.encode(next, into: slot)
         try file.writeAll(UnsafeRawBufferPointer(slot), at: next.slotOffset)
@@ -142,11 +173,17 @@ extension ChunkedRecords {
 
     /// Streams every record into `file` at its current position as blocks
     /// numbered from `firstBlock`, each followed by its trailer.
+    ///
+    /// A ``MappedSnapshot`` source is read block by block through its checked
+    /// API, so a block that fails its CRC32C stops the write with its error
+    /// instead of being written under a fresh checksum.
     func writeBlocks(to file: borrowing SnapshotFile, recordsPerBlock: Int, firstBlock: Int) throws(SnapshotError) {
         var stream = BlockStream(recordsPerBlock: recordsPerBlock, firstBlock: firstBlock)
         defer { stream.deallocate() }
-        try forEachChunk { (chunk) throws(SnapshotError) in
-            try stream.add(chunk, to: file)
+        if let mapped = self as? MappedSnapshot {
+            try mapped.forEachCheckedBlock { (chunk) throws(SnapshotError) in try stream.add(chunk, to: file) }
+        } else {
+            try forEachChunk { (chunk) throws(SnapshotError) in try stream.add(chunk, to: file) }
         }
         try stream.finish(to: file)
         precondition(stream.recordsWritten == count, "\(Self.self).forEachChunk visited \(stream.recordsWritten) records, but count is \(count)")

@@ -197,6 +197,16 @@ struct SnapshotBadFileTests {
         #expect(errors.loaded == errors.mapped && errors.validated == errors.mapped)
     }
 
+    @Test("A non-zero reserved header byte gives invalidHeader at its offset", arguments: Array(76..<96))
+    func reservedByte(offset: Int) throws {
+        let (folder, path, original) = try sample()
+        defer { withExtendedLifetime(folder) {} }
+        var bytes = original
+        bytes[offset] = 0x01
+        resealHeader(&bytes)
+        try expectAllReaders(bytes, at: path, report: .invalidHeader(offset: offset, reason: "reserved byte is 0x1, not zero"))
+    }
+
     @Test("Two blocks swapped: each matches its checksum but not its place")
     func misplacedBlock() throws {
         let (folder, path, original) = try sample()

@@ -62,15 +62,21 @@ struct SnapshotCrashTests {
         #expect(outcomes.last == .new)
     }
 
-    @Test("An append killed at any point leaves the file as before or after it, and the next append works")
-    func killedAppend() async throws {
+    /// With one earlier append the header is 160 bytes, so a kill's half-landed
+    /// 2 KiB slot write carries all of it. With 69 it is 2,368 bytes, so a kill
+    /// at the uncommitted slot write leaves it torn (its CRC32C fails), over the
+    /// generation before last.
+    @Test("An append killed at any point leaves the file as before or after it, and the next append works",
+          arguments: [1, 69])
+    func killedAppend(earlierAppends: Int) async throws {
         let folder = try ScratchFolder()
         defer { withExtendedLifetime(folder) {} }
         let target = folder.file("target.drsnap"), source = folder.file("source.drsnap")
-        try makeArena(200, first: 300).writeSnapshot(to: source, options: .init(recordsPerBlock: Self.perBlock))
+        let old = 300 + 5 * earlierAppends
+        try makeArena(200, first: old).writeSnapshot(to: source, options: .init(recordsPerBlock: Self.perBlock))
         try makeArena(300).writeSnapshot(to: target, options: .init(recordsPerBlock: Self.perBlock))
-        // A first append, so that the next one writes slot A over generation 0.
-        try makeArena(0).appendSnapshot(to: target)
+        // Earlier appends, so that the next one writes its slot over an older generation.
+        for append in 0..<earlierAppends { try makeArena(5, first: 300 + 5 * append).appendSnapshot(to: target) }
         let original = try bytes(of: target)
 
         var outcomes: [Outcome] = []
@@ -83,10 +89,10 @@ struct SnapshotCrashTests {
                 SnapshotFaultInjection.killAtCheckpoint(0)
                 _ = raise(SIGKILL)
             }
-            guard let state = try outcome(at: target, old: (300, 0), new: (500, 0)) else { continue }
+            guard let state = try outcome(at: target, old: (old, 0), new: (old + 200, 0)) else { continue }
             outcomes.append(state)
             // Whatever the crash left past the committed end, the next append starts clean.
-            let total = state == .old ? 300 : 500
+            let total = state == .old ? old : old + 200
             try makeArena(7, first: total).appendSnapshot(to: target)
             let grown = try MappedSnapshot(contentsOf: target)
             try grown.verify()
@@ -94,7 +100,10 @@ struct SnapshotCrashTests {
         }
         #expect(outcomes.count == 20)
         let switchPoint = outcomes.firstIndex(of: .new) ?? outcomes.count
-        #expect(switchPoint > 13, "the header is written after every block")
+        // The uncommitted slot (write, fsync), 14 block writes (13 chunks, then the last,
+        // partial block's trailer), fsync, then the commit write: the 18th checkpoint is the
+        // first whose kill leaves the new state.
+        #expect(switchPoint == 17, "the commit is the write after every block and its fsync")
         #expect(outcomes[..<switchPoint].allSatisfy { $0 == .old } && outcomes[switchPoint...].allSatisfy { $0 == .new })
         #expect(outcomes.last == .new)
     }

@@ -12,3 +12,21 @@ public func snapshotFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int)
     _ = SnapshotFuzzing.checkHeader(UnsafeRawBufferPointer(start: data, count: size))
     return 0
 }
+
+/// libFuzzer's own mutator, for the mutations this one leaves to it.
+@_silgen_name("LLVMFuzzerMutate")
+func libFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int) -> Int
+
+// One mutation in three damages bytes of the newest header slot, and half of
+// those reseal its CRC32C (see `SnapshotFuzzing.mutateNewestHeaderSlot`):
+// the damaged-current-slot cases, the fallback to the older slot and the search
+// for blocks that prove a newer commit, which generic byte mutations of a
+// 64 KiB input rarely reach with a valid checksum. The rest, and inputs with no
+// header to damage, go to libFuzzer's mutator.
+@_cdecl("LLVMFuzzerCustomMutator")
+public func snapshotFuzzCustomMutator(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
+    if seed % 3 == 0, SnapshotFuzzing.mutateNewestHeaderSlot(UnsafeMutableRawBufferPointer(start: data, count: size), seed: seed / 3) {
+        return size
+    }
+    return libFuzzerMutate(data, size, maxSize)
+}
