@@ -21,6 +21,10 @@ public enum ArrowExportError: Error, Hashable, Sendable, CustomStringConvertible
     /// Memory for one record batch of columns (`requestedBytes`) was refused.
     case outOfMemory(requestedBytes: Int)
 
+    /// Chunk `chunk` of the input failed its integrity check (a snapshot
+    /// block's checksum), for the `reason` given; nothing of it was written.
+    case damagedInput(chunk: Int, reason: String)
+
     /// A description that names the destination, the call and the system's reason.
     public var description: String {
         switch self {
@@ -34,6 +38,8 @@ public enum ArrowExportError: Error, Hashable, Sendable, CustomStringConvertible
             "Arrow batch size \(size) is outside 1...\(ArrowWriterOptions.maximumBatchSize)"
         case let .outOfMemory(requested):
             "out of memory: could not allocate \(requested) bytes for one Arrow record batch"
+        case let .damagedInput(chunk, reason):
+            "input chunk \(chunk) is damaged, so it was not exported: \(reason)"
         }
     }
 

@@ -130,12 +130,25 @@ public struct ArrowWriter: ~Copyable {
 
     /// Writes every record of `records`, chunk by chunk.
     ///
-    /// - Parameter records: A ``RecordArena``, ``SealedRecords`` or other chunked collection.
-    /// - Throws: ``ArrowExportError/writeFailed(destination:errno:bytesWritten:)``
+    /// Each chunk is checked with ``ChunkedRecords/verifyChunk(_:)`` before it
+    /// is written, so a damaged block of a mapped snapshot is refused instead
+    /// of being copied into a file whose readers cannot tell.
+    ///
+    /// - Parameter records: A ``RecordArena``, ``SealedRecords``, mapped
+    ///   snapshot or other chunked collection.
+    /// - Throws: ``ArrowExportError/damagedInput(chunk:reason:)`` when a chunk
+    ///   fails its check, and ``ArrowExportError/writeFailed(destination:errno:bytesWritten:)``
     ///   when a full batch cannot be written; the writer should then be dropped.
     /// - Complexity: O(*n*): each record is read once and each byte written once.
     public mutating func write(_ records: some ChunkedRecords) throws(ArrowExportError) {
+        var index = 0
         try records.forEachChunk { (chunk) throws(ArrowExportError) in
+            do {
+                try records.verifyChunk(index)
+            } catch {
+                throw .damagedInput(chunk: index, reason: "\(error)")
+            }
+            index += 1
             try self.write(contentsOf: chunk)
         }
     }

@@ -19,6 +19,27 @@ public protocol ChunkedRecords: RandomAccessCollection where Element == SensorRe
     ///   escape the call.
     /// - Throws: What `body` throws; later chunks are not visited.
     func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E)
+
+    /// Checks chunk `chunk` against the integrity data the store keeps for it,
+    /// such as a snapshot block's CRC32C.
+    ///
+    /// Writers that copy records out of a store (snapshots, Arrow) call it
+    /// for each chunk before writing the chunk, so that damage is refused
+    /// rather than given a fresh, valid checksum in the copy. Stores in memory
+    /// have nothing to check; the default does nothing.
+    ///
+    /// - Parameter chunk: A chunk index in `0..<chunkCount`.
+    /// - Throws: An error naming the damage, when the chunk fails its check.
+    /// - Complexity: O(1) for stores without integrity data; for a snapshot,
+    ///   one checksum of the block the first time, O(1) after.
+    func verifyChunk(_ chunk: Int) throws
+}
+
+extension ChunkedRecords {
+    /// Does nothing: the store keeps no integrity data to check.
+    ///
+    /// - Parameter chunk: A chunk index.
+    public func verifyChunk(_ chunk: Int) throws {}
 }
 
 extension ChunkedRecords {

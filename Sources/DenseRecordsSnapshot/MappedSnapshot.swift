@@ -252,6 +252,18 @@ extension MappedSnapshot: ChunkedRecords {
     /// The number of blocks: each block is one chunk.
     public var chunkCount: Int { header.blockCount }
 
+    /// Checks block `chunk` against its CRC32C, once: ``verifyBlock(_:)``.
+    ///
+    /// Writers that copy out of a store call it before each chunk, so a
+    /// damaged block is refused instead of laundered into a valid copy.
+    ///
+    /// - Parameter chunk: A block index in `0..<chunkCount`.
+    /// - Throws: ``SnapshotError`` when the block does not match its checksum.
+    /// - Complexity: One checksum of the block the first time; O(1) after.
+    public func verifyChunk(_ chunk: Int) throws {
+        try verifyBlock(chunk)
+    }
+
     /// Calls `body` with each block's records as a `Span`, in order, without checking them.
     ///
     /// Call ``verify()`` first, or use ``forEachVerifiedChunk(_:)``, when the
