@@ -45,8 +45,8 @@ func runTool(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> 
     defer { for path in [output, error] { try? FileManager.default.removeItem(atPath: path) } }
     return ToolRun(
         status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-        standardOutput: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "",
-        standardError: (try? String(contentsOfFile: error, encoding: .utf8)) ?? "")
+        standardOutput: readTextFile(output),
+        standardError: readTextFile(error))
 }
 
 @Suite("dense-records command line", .serialized)

@@ -26,8 +26,8 @@ func runTool(_ arguments: [String], standardInput input: [UInt8]) throws -> Tool
     process.waitUntilExit()
     return ToolRun(
         status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-        standardOutput: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "",
-        standardError: (try? String(contentsOfFile: error, encoding: .utf8)) ?? "")
+        standardOutput: readTextFile(output),
+        standardError: readTextFile(error))
 }
 
 /// A CSV file's text with `count` good records, and then `bad` malformed lines when given.
