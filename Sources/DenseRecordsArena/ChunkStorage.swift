@@ -82,7 +82,7 @@ struct ChunkStorage: ~Copyable {
         // One unsigned compare covers both ends (a negative index becomes huge), and
         // unsigned division by the constant is a multiply and two shifts.
         let slot = UInt(bitPattern: index)
-        precondition(slot < UInt(bitPattern: count), "Index out of range")
+        if _slowPath(!(slot < UInt(bitPattern: count))) { fatalError("Index out of range") }
         let (chunk, offset) = slot.quotientAndRemainder(dividingBy: UInt(ChunkGeometry.recordsPerChunk))
         return chunks.unsafelyUnwrapped[Int(bitPattern: chunk)] + Int(bitPattern: offset)
     }

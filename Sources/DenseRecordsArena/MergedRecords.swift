@@ -34,7 +34,7 @@ public struct MergedRecords: Sendable {
     /// - Parameter position: A valid index: `0 <= position < count`. Any other index traps.
     /// - Complexity: O(log *k*), where *k* is the number of parts.
     public subscript(position: Int) -> SensorRecord {
-        precondition(position >= 0 && position < starts[starts.count - 1], "Index out of range")
+        require(position >= 0 && position < starts[starts.count - 1], "Index out of range")
         let part = searchLastIndex(in: parts.count, withKeyAtMost: position) { starts[$0] }
         return parts[part][position - starts[part]]
     }
@@ -135,7 +135,7 @@ extension RecordArena {
         byteLimitPerProducer: Int? = nil,
         _ produce: @escaping @Sendable (_ producer: Int, _ arena: RecordArena) async throws -> Void
     ) async throws -> MergedRecords {
-        precondition(producers >= 1, "ingestConcurrently needs at least one producer")
+        require(producers >= 1, "ingestConcurrently needs at least one producer")
         let cancellation = IngestCancellation()
         let parts = try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: (Int, SealedRecords).self) { group in

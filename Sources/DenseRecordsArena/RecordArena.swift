@@ -75,7 +75,7 @@ public final class RecordArena {
     /// Creates an empty arena whose appends stop with
     /// ``RecordArenaError/ingestCancelled`` once `cancellation` is stopped.
     init(byteLimit: Int?, hugePages: Bool, cancellation: IngestCancellation?) {
-        precondition(byteLimit.map { $0 >= 0 } ?? true, "RecordArena byteLimit must not be negative")
+        require(byteLimit.map { $0 >= 0 } ?? true, "RecordArena byteLimit must not be negative")
         storage = .allocate(capacity: 1)
         storage.initialize(to: ChunkStorage(byteLimit: byteLimit, hugePages: hugePages, cancellation: cancellation))
     }

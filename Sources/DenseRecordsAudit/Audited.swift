@@ -76,7 +76,7 @@ public struct Audited<Value: AuditableValue> {
     public init(wrappedValue: Value, metric: AuditMetric = .gauge, _ rules: AuditRule<Value>...) {
         let rule = AuditRule.combining(rules)
         if let reason = rule.violation(for: wrappedValue) {
-            preconditionFailure("Audited initial value \(wrappedValue) breaks its own rule: \(reason)")
+            requirementFailed("Audited initial value \(wrappedValue) breaks its own rule: \(reason)")
         }
         self.value = wrappedValue
         self.rule = rule

@@ -67,8 +67,8 @@ public final class MonitoredPipelineStage: AuditedComponent {
     ///   - latency: The time the batch took. Must not be negative.
     /// - Complexity: O(1); allocates nothing.
     public func recordBatch(records: Int, latency: Duration) {
-        precondition(records >= 0, "MonitoredPipelineStage.recordBatch: records must not be negative, got \(records)")
-        precondition(latency >= .zero, "MonitoredPipelineStage.recordBatch: latency must not be negative")
+        require(records >= 0, "MonitoredPipelineStage.recordBatch: records must not be negative, got \(records)")
+        require(latency >= .zero, "MonitoredPipelineStage.recordBatch: latency must not be negative")
         recordsProcessed += records
         batchesProcessed += 1
         let latencyMs = Self.milliseconds(latency)

@@ -142,7 +142,7 @@ public final class MappedSnapshot: @unchecked Sendable {
     /// - Throws: ``SnapshotError`` if the block does not match its trailer.
     /// - Complexity: O(*b*) in the block's bytes the first time, O(1) after.
     public func verifyBlock(_ block: Int) throws(SnapshotError) {
-        precondition(block >= 0 && block < header.blockCount, "Block index \(block) out of range 0..<\(header.blockCount)")
+        require(block >= 0 && block < header.blockCount, "Block index \(block) out of range 0..<\(header.blockCount)")
         let (word, bit) = block.quotientAndRemainder(dividingBy: 64)
         let mask: UInt64 = 1 << UInt64(bit)
         if verifiedWords[word].load(ordering: .acquiring) & mask != 0 { return }
@@ -155,7 +155,7 @@ public final class MappedSnapshot: @unchecked Sendable {
     /// - Parameter block: A block index, `0 ..< header.blockCount`; any other traps.
     /// - Returns: `true` once the block has matched its CRC32C through this object.
     public func isBlockVerified(_ block: Int) -> Bool {
-        precondition(block >= 0 && block < header.blockCount, "Block index \(block) out of range 0..<\(header.blockCount)")
+        require(block >= 0 && block < header.blockCount, "Block index \(block) out of range 0..<\(header.blockCount)")
         let (word, bit) = block.quotientAndRemainder(dividingBy: 64)
         return verifiedWords[word].load(ordering: .acquiring) & (1 << UInt64(bit)) != 0
     }
@@ -201,7 +201,7 @@ public final class MappedSnapshot: @unchecked Sendable {
     /// - Throws: ``SnapshotError`` if the record's block does not match its CRC32C.
     /// - Complexity: O(*b*) in the block's bytes the first time the block is read, O(1) after.
     public func verifiedRecord(at position: Int) throws(SnapshotError) -> SensorRecord {
-        precondition(position >= 0 && position < header.recordCount, "Index out of range")
+        require(position >= 0 && position < header.recordCount, "Index out of range")
         let segment = header.segments[header.segmentIndex(containingRecord: position)]
         try verifyBlock(segment.firstBlock + (position - segment.firstRecord) / recordsPerBlock)
         return self[position]
@@ -227,7 +227,7 @@ public final class MappedSnapshot: @unchecked Sendable {
     /// - Complexity: O(1) for a snapshot of one segment; O(log *s*) in its segments otherwise.
     @inlinable
     public subscript(position: Int) -> SensorRecord {
-        precondition(position >= 0 && position < header.recordCount, "Index out of range")
+        if _slowPath(!(position >= 0 && position < header.recordCount)) { fatalError("Index out of range") }
         let offset: Int
         if isSingleSegment {
             let (block, slot) = position.quotientAndRemainder(dividingBy: recordsPerBlock)

@@ -29,7 +29,7 @@ public struct SnapshotWriteOptions: Sendable, Equatable {
     ///   - recordsPerBlock: Records per block; traps outside `1...SnapshotFormat.maximumRecordsPerBlock`.
     ///   - creationTimeNanoseconds: The creation time to record, or `nil` for now.
     public init(recordsPerBlock: Int = RecordArena.recordsPerChunk, creationTimeNanoseconds: Int64? = nil) {
-        precondition(
+        require(
             recordsPerBlock >= 1 && recordsPerBlock <= SnapshotFormat.maximumRecordsPerBlock,
             "recordsPerBlock \(recordsPerBlock) is outside 1...\(SnapshotFormat.maximumRecordsPerBlock)")
         self.recordsPerBlock = recordsPerBlock

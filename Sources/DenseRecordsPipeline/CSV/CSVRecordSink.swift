@@ -75,7 +75,7 @@ public final class CSVRecordSink: RecordSink {
     /// - Throws: ``CSVSinkError/writeFailed(path:errno:)``.
     /// - Complexity: O(*n*) in the batch's records.
     public func write(_ batch: borrowing RecordBatch) async throws {
-        precondition(file != nil, "CSVRecordSink.write called before open()")
+        require(file != nil, "CSVRecordSink.write called before open()")
         try batch.withUnsafeBufferPointer { (records) throws(CSVSinkError) in
             for record in records {
                 Self.appendDecimal(UInt64(record.sensor_id), negative: false, to: &buffer)

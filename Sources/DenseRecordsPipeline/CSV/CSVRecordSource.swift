@@ -130,8 +130,8 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
         path: String, policy: MalformedLinePolicy = .fail, maxLineBytes: Int = 4_096, bufferBytes: Int = 1 << 20,
         maxRecordedProblems: Int = 20
     ) {
-        precondition(bufferBytes >= 64, "CSVRecordSource bufferBytes must be at least 64")
-        precondition(
+        require(bufferBytes >= 64, "CSVRecordSource bufferBytes must be at least 64")
+        require(
             maxLineBytes >= 1 && maxLineBytes <= bufferBytes - 2, "CSVRecordSource maxLineBytes must be in 1...(bufferBytes - 2)")
         self.path = path
         self.policy = policy
@@ -173,7 +173,7 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
     /// - Complexity: O(bytes parsed).
     public func nextBatch(into batch: inout RecordBatch) async throws -> Bool {
         if let pendingError { throw pendingError }
-        guard let buffer else { preconditionFailure("CSVRecordSource.nextBatch called before open()") }
+        guard let buffer else { requirementFailed("CSVRecordSource.nextBatch called before open()") }
         return try batch.withUnsafeMutableStorage { (slots, count) throws(CSVSourceError) -> Bool in
             try fill(slots, &count, buffer)
         }

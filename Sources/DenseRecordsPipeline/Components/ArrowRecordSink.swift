@@ -85,7 +85,7 @@ public final class ArrowRecordSink: RecordSink {
     /// - Throws: ``ArrowExportError/writeFailed(destination:errno:bytesWritten:)``.
     /// - Complexity: O(*n*) in the batch's records.
     public func write(_ batch: borrowing RecordBatch) async throws {
-        precondition(writer != nil, "ArrowRecordSink.write called before open()")
+        require(writer != nil, "ArrowRecordSink.write called before open()")
         try batch.withUnsafeBufferPointer { (records) throws(ArrowExportError) in
             try writer!.write(contentsOf: records)
         }
