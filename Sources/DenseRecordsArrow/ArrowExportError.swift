@@ -29,7 +29,7 @@ public enum ArrowExportError: Error, Hashable, Sendable, CustomStringConvertible
     public var description: String {
         switch self {
         case let .cannotOpen(path, code):
-            "cannot open \(path) for writing: \(Self.reason(code)) (errno \(code))"
+            "cannot open \(String(abbreviatingPath: path)) for writing: \(Self.reason(code)) (errno \(code))"
         case let .writeFailed(destination, code, written):
             "writing Arrow data to \(destination) failed after \(written) bytes: \(Self.reason(code)) (errno \(code))"
         case let .closeFailed(destination, code):

@@ -104,7 +104,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooManySegments(limit):
             return "cannot append: the snapshot already has its limit of \(limit) segments; load and save it again to merge them"
         case let .system(operation, path, code):
-            return "\(operation) failed for \(path): \(Errno(rawValue: code)) (errno \(code))"
+            return "\(operation) failed for \(String(abbreviatingPath: path)): \(Errno(rawValue: code)) (errno \(code))"
         case let .arena(error):
             return "cannot load the snapshot into an arena: \(error)"
         }

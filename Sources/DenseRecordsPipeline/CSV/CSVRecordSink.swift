@@ -16,8 +16,8 @@ public enum CSVSinkError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The path and the system error in words.
     public var description: String {
         switch self {
-        case let .cannotOpen(path, code): "\(path): cannot create: \(Errno(rawValue: code))"
-        case let .writeFailed(path, code): "\(path): write failed: \(Errno(rawValue: code))"
+        case let .cannotOpen(path, code): "\(String(abbreviatingPath: path)): cannot create: \(Errno(rawValue: code))"
+        case let .writeFailed(path, code): "\(String(abbreviatingPath: path)): write failed: \(Errno(rawValue: code))"
         }
     }
 }

@@ -35,11 +35,11 @@ public enum CSVSourceError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `path:line: problem`, or the system error in words.
     public var description: String {
         switch self {
-        case let .cannotOpen(path, code): "\(path): cannot open: \(Errno(rawValue: code))"
-        case let .readFailed(path, code): "\(path): read failed: \(Errno(rawValue: code))"
-        case let .missingHeader(path): "\(path):1: the file is empty; expected the header \"\(CSVRecordSource.header)\""
-        case let .wrongHeader(path, found): "\(path):1: expected the header \"\(CSVRecordSource.header)\", found \(found)"
-        case let .malformedLine(path, line, problem): "\(path):\(line): \(problem)"
+        case let .cannotOpen(path, code): "\(String(abbreviatingPath: path)): cannot open: \(Errno(rawValue: code))"
+        case let .readFailed(path, code): "\(String(abbreviatingPath: path)): read failed: \(Errno(rawValue: code))"
+        case let .missingHeader(path): "\(String(abbreviatingPath: path)):1: the file is empty; expected the header \"\(CSVRecordSource.header)\""
+        case let .wrongHeader(path, found): "\(String(abbreviatingPath: path)):1: expected the header \"\(CSVRecordSource.header)\", found \(found)"
+        case let .malformedLine(path, line, problem): "\(String(abbreviatingPath: path)):\(line): \(problem)"
         }
     }
 }
