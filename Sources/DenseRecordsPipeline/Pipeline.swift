@@ -204,7 +204,7 @@ public final class Pipeline {
         if !completed {
             // A failed or cancelled run commits nothing: sinks that discard uncommitted
             // output have written nothing, whatever they received.
-            unflushed = Set(opened.filter { $0.component.discardsUncommittedRecords }.map(\.name))
+            unflushed.formUnion(opened.filter { $0.component.discardsUncommittedRecords }.map(\.name))
         }
         if !unflushed.isEmpty { uncount(unflushedAt: unflushed) }
         let summary = makeSummary(outcome: outcome, elapsed: clock.now - start)
@@ -264,10 +264,15 @@ public final class Pipeline {
     /// unprocessed. The summary still balances and never counts a record that
     /// was not flushed.
     ///
-    /// - Parameter names: The sinks whose commit or close failed.
+    /// - Parameter names: The sinks whose commit or close failed, or that
+    ///   discarded a failed run's output.
     private func uncount(unflushedAt names: Set<String>) {
-        unprocessedAtSinks += recordsOut
-        recordsOut = 0
+        // recordsOut counts records that reached every regular sink; only a regular
+        // sink's loss takes them back. A failed dead-letter sink loses only its own.
+        if sinks.contains(where: { names.contains($0.name) }) {
+            unprocessedAtSinks += recordsOut
+            recordsOut = 0
+        }
         for (index, sink) in sinks.enumerated() where names.contains(sink.name) { sinkWritten[index] = 0 }
         if let deadLetterSink, names.contains(deadLetterSink.name) {
             for index in counters.indices {

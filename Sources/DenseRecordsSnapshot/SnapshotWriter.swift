@@ -76,8 +76,10 @@ extension ChunkedRecords {
             creationTime: options.creationTimeNanoseconds ?? nanosecondsSinceEpoch())
         let directory = directoryPart(of: path)
         let temporary = temporaryPath(for: path, in: directory)
+        // Only a temporary file this call created is removed on failure: an exclusive
+        // create that fails (EEXIST) must not delete another writer's file.
+        let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
         do {
-            let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
             let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
             defer { region.deallocate() }
             region.initializeMemory(as: UInt8.self, repeating: 0)

@@ -112,3 +112,24 @@ struct DiscardedOutputTests {
         #expect(summary.isBalanced)
     }
 }
+
+@Suite("A failed dead-letter sink")
+struct DeadLetterCommitTests {
+    @Test("A dead-letter sink that fails to commit takes back only the dead letters, not what every sink received")
+    func deadLetterFailureKeepsWrittenRecords() async throws {
+        let input = (0..<300).map { record($0) }
+        let kept = CollectingRecordSink()
+        let dead = ScriptedSink(failing: .commit)
+        let pipeline = Pipeline(
+            source: .init("memory", InMemoryRecordSource(input)),
+            stages: [.init("second", ThrowingStage { $0 == record(150) })],
+            sinks: [.init("kept", kept)], deadLetterSink: .init("dead", dead), batchSize: 100)
+        let error = await #expect(throws: PipelineRunError.self) { try await pipeline.run() }
+        let summary = try #require(error?.summary)
+        #expect(kept.records.count == 200)
+        #expect(summary.recordsOut == 200)
+        #expect(summary.deadLettered == 0)
+        #expect(summary.unprocessed == 100)
+        #expect(summary.isBalanced)
+    }
+}
