@@ -5,23 +5,6 @@ import DenseRecordsTestSupport
 import Foundation
 import Testing
 
-/// A fresh folder for one test's files, removed with its contents when released.
-final class ArrowScratchFolder {
-    let path: String
-
-    init() throws {
-        path = temporaryPath("arrow-atomic")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Every name in the folder, sorted: temporary files left behind show up here.
-    func names() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-}
-
 func arena(_ count: Int, first: Int = 0) throws -> RecordArena {
     let arena = RecordArena()
     try arena.append(contentsOf: (first..<(first + count)).lazy.map(record))
@@ -37,7 +20,7 @@ func contents(_ path: String) -> [UInt8]? {
 struct ArrowAtomicOutputTests {
     @Test("A writer dropped before finish() leaves the earlier file untouched and no temporary file", arguments: ArrowIPCFormat.allCases)
     func abandonedWriterKeepsTheEarlierFile(format: ArrowIPCFormat) throws {
-        let folder = try ArrowScratchFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.arrow")
         _ = try ArrowWriter.export(try arena(100), toPath: target, format: format)
         let earlier = try #require(contents(target))
@@ -52,7 +35,7 @@ struct ArrowAtomicOutputTests {
 
     @Test("A writer dropped before finish() leaves no file where there was none")
     func abandonedWriterLeavesNothing() throws {
-        let folder = try ArrowScratchFolder()
+        let folder = try ScratchFolder()
         do {
             var writer = try ArrowWriter(path: folder.file("new.arrow"), options: .init(batchSize: 16))
             try writer.write(try arena(1_000))
@@ -62,7 +45,7 @@ struct ArrowAtomicOutputTests {
 
     @Test("finish() replaces the earlier file with the whole new one")
     func finishReplaces() throws {
-        let folder = try ArrowScratchFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.arrow")
         _ = try ArrowWriter.export(try arena(100), toPath: target)
         _ = try ArrowWriter.export(try arena(300, first: 7), toPath: target, options: .init(batchSize: 64))
@@ -73,7 +56,7 @@ struct ArrowAtomicOutputTests {
     /// A file-size limit makes a write fail part-way (`EFBIG`), as a full disk does (`ENOSPC`).
     @Test("A write that fails part-way (a full disk) leaves the earlier file untouched and no temporary file")
     func failedWriteKeepsTheEarlierFile() async throws {
-        let folder = try ArrowScratchFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.arrow")
         _ = try ArrowWriter.export(try arena(100), toPath: target)
         let earlier = try #require(contents(target))
@@ -101,7 +84,7 @@ struct ArrowAtomicOutputTests {
         .enabled(if: ArrowFaults.isAvailable, "the kill hook exists in debug builds only"),
         arguments: ArrowIPCFormat.allCases)
     func killedExport(format: ArrowIPCFormat) async throws {
-        let folder = try ArrowScratchFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.arrow")
         let old = try arena(50), new = try arena(200, first: 1_000)
         _ = try ArrowWriter.export(old, toPath: target, format: format)

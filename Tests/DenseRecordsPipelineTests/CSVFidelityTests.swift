@@ -48,7 +48,7 @@ struct CSVFidelityTests {
         let records = Self.specialValues.enumerated().map { index, bits in
             SensorRecord(sensorID: UInt32(index), timestampNanoseconds: Int64(index), value: Double(bitPattern: bits), unit: .celsius)
         }
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let path = folder.file("values.csv")
         #expect(await runInto(CSVRecordSink(path: path), records: records) == .completed)
         let sink = CollectingRecordSink()

@@ -23,7 +23,9 @@ struct ToolRun {
 }
 
 /// Runs `dense-records` with `arguments`, killing it after `timeout` so a hang fails the test instead of the suite.
-func runTool(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> ToolRun {
+///
+/// With `input`, the bytes are fed to the tool's standard input through a pipe, which is then closed.
+func runTool(_ arguments: [String], standardInput input: [UInt8]? = nil, timeout: Duration = .seconds(60)) throws -> ToolRun {
     let binary = try #require(denseRecordsBinary, "the dense-records binary was not built beside the tests")
     let process = Process()
     process.executableURL = binary
@@ -33,7 +35,17 @@ func runTool(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> 
     _ = FileManager.default.createFile(atPath: error, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: error))
+    let pipe = input.map { _ in Pipe() }
+    if let pipe {
+        process.standardInput = pipe
+        // A tool that exits early must fail the test, not kill it with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+    }
     try process.run()
+    if let pipe, let input {
+        try? pipe.fileHandleForWriting.write(contentsOf: Data(input))
+        try? pipe.fileHandleForWriting.close()
+    }
     let deadline = ContinuousClock.now + timeout
     while process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
     if process.isRunning {

@@ -4,32 +4,6 @@ import DenseRecordsTestSupport
 import Foundation
 import Testing
 
-/// Runs `dense-records` with `arguments`, feeding `input` to its standard input through a pipe.
-func runTool(_ arguments: [String], standardInput input: [UInt8]) throws -> ToolRun {
-    let binary = try #require(denseRecordsBinary, "the dense-records binary was not built beside the tests")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let output = temporaryPath("stdout"), error = temporaryPath("stderr")
-    _ = FileManager.default.createFile(atPath: output, contents: nil)
-    _ = FileManager.default.createFile(atPath: error, contents: nil)
-    defer { for path in [output, error] { try? FileManager.default.removeItem(atPath: path) } }
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: error))
-    let pipe = Pipe()
-    process.standardInput = pipe
-    // A tool that exits early must fail the test, not kill it with SIGPIPE.
-    signal(SIGPIPE, SIG_IGN)
-    try process.run()
-    try? pipe.fileHandleForWriting.write(contentsOf: Data(input))
-    try? pipe.fileHandleForWriting.close()
-    process.waitUntilExit()
-    return ToolRun(
-        status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-        standardOutput: readTextFile(output),
-        standardError: readTextFile(error))
-}
-
 /// A CSV file's text with `count` good records, and then `bad` malformed lines when given.
 func csvText(_ count: Int, first: Int = 0, bad: Int = 0) -> String {
     var text = "sensor_id,timestamp,value,unit\n"
@@ -44,7 +18,7 @@ func csvText(_ count: Int, first: Int = 0, bad: Int = 0) -> String {
 struct ExportCommandTests {
     @Test("A failed export exits 1 and leaves the earlier output untouched and no temporary file")
     func failedExportKeepsTheEarlierFile() throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let good = folder.file("good.csv"), bad = folder.file("bad.csv"), target = folder.file("out.arrow")
         try csvText(10).write(toFile: good, atomically: false, encoding: .utf8)
         // 200,000 good rows (several record batches already written), then a bad line.
@@ -59,7 +33,7 @@ struct ExportCommandTests {
 
     @Test("A failed export leaves no output where there was none")
     func failedExportLeavesNothing() throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let bad = folder.file("bad.csv")
         try (csvText(100_000) + "1,1,oops,celsius\n").write(toFile: bad, atomically: false, encoding: .utf8)
         for format in ["file", "stream"] {
@@ -71,7 +45,7 @@ struct ExportCommandTests {
 
     @Test("export x.csv -o x.csv is refused before the input is touched")
     func outputThatIsTheInputIsRefused() throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let input = folder.file("x.csv")
         try csvText(1_000).write(toFile: input, atomically: false, encoding: .utf8)
         let before = try #require(fileBytes(input))
@@ -86,7 +60,7 @@ struct ExportCommandTests {
 
     @Test("export /dev/stdin from a pipe reads every record: detection does not eat the first bytes")
     func exportFromAPipe() throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("piped.arrow")
         let run = try runTool(["export", "/dev/stdin", "-o", target], standardInput: Array(csvText(5_000).utf8))
         #expect(run.status == 0, "\(run.standardError)")
@@ -97,7 +71,7 @@ struct ExportCommandTests {
 
     @Test("--skip-malformed lists the first 10 skipped lines with their numbers and counts the rest")
     func skippedLinesAreListed() throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let input = folder.file("some-bad.csv")
         try csvText(5, bad: 13).write(toFile: input, atomically: false, encoding: .utf8)
         let run = try runTool(["export", input, "-o", folder.file("out.arrow"), "--skip-malformed"])

@@ -6,23 +6,6 @@ import DenseRecordsTestSupport
 import Foundation
 import Testing
 
-/// A fresh folder for one test's files, removed with its contents when released.
-final class OutputFolder {
-    let path: String
-
-    init() throws {
-        path = temporaryPath("outputs")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Every name in the folder, sorted: temporary files left behind show up here.
-    func names() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-}
-
 func fileBytes(_ path: String) -> [UInt8]? { FileManager.default.contents(atPath: path).map { Array($0) } }
 
 /// Runs `source` into `sink`, failing on the batch after `failAfter` records when given.
@@ -64,7 +47,7 @@ struct OutputIntegrityTests {
 
     @Test("A failed run leaves the csv-writer's earlier file untouched and no temporary file")
     func failedCSVRunKeepsTheEarlierFile() async throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.csv")
         #expect(await runInto(CSVRecordSink(path: target), records: Self.earlierRecords) == .completed)
         let earlier = try #require(fileBytes(target))
@@ -76,7 +59,7 @@ struct OutputIntegrityTests {
 
     @Test("A failed run leaves no csv-writer file where there was none")
     func failedCSVRunLeavesNothing() async throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let outcome = await runInto(CSVRecordSink(path: folder.file("out.csv")), records: Self.records, failAfter: 5_500)
         #expect(!outcome.isCompleted)
         #expect(folder.names() == [])
@@ -84,7 +67,7 @@ struct OutputIntegrityTests {
 
     @Test("A failed run leaves the arrow-writer's earlier file untouched and no temporary file", arguments: ArrowIPCFormat.allCases)
     func failedArrowRunKeepsTheEarlierFile(format: ArrowIPCFormat) async throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.arrow")
         #expect(await runInto(ArrowRecordSink(path: target, format: format), records: Self.earlierRecords) == .completed)
         let earlier = try #require(fileBytes(target))
@@ -98,7 +81,7 @@ struct OutputIntegrityTests {
     /// A stream on a descriptor cannot be taken back; it must then lack the end-of-stream marker.
     @Test("A failed run to a descriptor leaves the stream without its end-of-stream marker")
     func failedStreamHasNoEndMarker() async throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let path = folder.file("stream.arrows")
         for (failAfter, complete) in [(nil, true), (Optional(5_500), false)] {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -114,7 +97,7 @@ struct OutputIntegrityTests {
 
     @Test("A completed run replaces the earlier csv-writer file")
     func completedCSVRunReplaces() async throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.csv")
         #expect(await runInto(CSVRecordSink(path: target), records: Self.earlierRecords) == .completed)
         #expect(await runInto(CSVRecordSink(path: target), records: Self.records) == .completed)
@@ -130,7 +113,7 @@ struct OutputIntegrityTests {
         "A csv-writer run killed at any checkpoint leaves the earlier file or the whole new one",
         .enabled(if: PipelineFaults.isAvailable, "the kill hook exists in debug builds only"))
     func killedCSVRun() async throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("out.csv")
         #expect(await runInto(CSVRecordSink(path: target), records: Self.earlierRecords) == .completed)
         let earlier = try #require(fileBytes(target))
@@ -166,7 +149,7 @@ struct OutputIntegrityTests {
         "A csv-writer run of several flushes killed at any checkpoint leaves the earlier file or the whole new one",
         .enabled(if: PipelineFaults.isAvailable, "the kill hook exists in debug builds only"))
     func killedLargeCSVRun() async throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let target = folder.file("big.csv")
         #expect(await runInto(CSVRecordSink(path: target), records: Self.earlierRecords) == .completed)
         let earlier = try #require(fileBytes(target))
@@ -200,7 +183,7 @@ struct OutputIntegrityTests {
 
     @Test("A spec whose csv-writer names the csv-reader's file is refused at validation, naming both entries")
     func specWritingItsOwnInputIsRefused() throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let input = folder.file("x.csv")
         try "sensor_id,timestamp,value,unit\n1,2,3,celsius\n".write(toFile: input, atomically: false, encoding: .utf8)
         let before = fileBytes(input)
@@ -221,7 +204,7 @@ struct OutputIntegrityTests {
 
     @Test("A hard link to the input counts as the input")
     func hardLinkIsTheInput() throws {
-        let folder = try OutputFolder()
+        let folder = try ScratchFolder()
         let input = folder.file("x.csv"), link = folder.file("y.arrow")
         try "sensor_id,timestamp,value,unit\n".write(toFile: input, atomically: false, encoding: .utf8)
         try FileManager.default.linkItem(atPath: input, toPath: link)

@@ -5,20 +5,6 @@ import DenseRecordsSnapshot
 import DenseRecordsTestSupport
 import Foundation
 
-/// A fresh folder under the system's temporary directory, removed on deinit.
-final class ScratchFolder {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("snapshot-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
 /// An arena of `count` deterministic records, starting at record `first`.
 func makeArena(_ count: Int, first: Int = 0) throws -> RecordArena {
     let arena = RecordArena()

@@ -94,3 +94,23 @@ public func readTextFile(_ path: String) -> String {
     }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+/// A fresh folder for one test's files, removed with its contents when released.
+public final class ScratchFolder {
+    /// The folder's path.
+    public let path: String
+
+    /// Creates an empty folder in the temporary directory.
+    public init() throws {
+        path = temporaryPath("scratch")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// The path of `name` inside the folder.
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    /// Every name in the folder, sorted: temporary files left behind show up here.
+    public func names() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
+}
