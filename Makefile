@@ -1,5 +1,7 @@
 # DenseRecords — the two commands in the README are `make report` and `make test`.
-# Both install what they need (libjemalloc-dev) on a fresh Debian machine with Swift 6.3.
+# Both install what they need on a fresh Debian machine with Swift 6.3: the C libraries
+# and a Java runtime with apt-get when missing, and the Python packages the tests, the
+# report and the comparison scripts use into a virtual environment under .build/.
 
 SWIFT       ?= swift
 # Warnings are errors in every build this Makefile makes.
@@ -15,39 +17,58 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CLANG_RT    := $(shell dirname $$(ls $$(dirname $$(readlink -f $$(command -v swift)))/../lib/clang/*/lib/linux/libclang_rt.asan_cxx-x86_64.a 2>/dev/null | head -n 1) 2>/dev/null)
 sanitizer_cxx = -Xlinker --whole-archive -Xlinker $(CLANG_RT)/libclang_rt.$(1)_cxx-x86_64.a -Xlinker --no-whole-archive
 export LSAN_OPTIONS = suppressions=$(CURDIR)/Tests/lsan-suppressions.txt
+# The Python the tests, the report and the scripts run: a virtual environment under the
+# build folder, never the system's site-packages. Tests find it through this variable.
+VENV        := $(CURDIR)/.build/venv
+PYTHON      := $(VENV)/bin/python
+export DENSE_RECORDS_PYTHON = $(PYTHON)
 
-.PHONY: all deps build report report-quick test test-debug test-release test-asan test-tsan soak \
+.PHONY: all deps python-deps build report report-quick test test-debug test-release test-asan test-tsan soak \
         example bench bench-check fuzz fuzz-check docs clean
 
 all: build
 
-## Install libjemalloc-dev (and pkg-config) when pkg-config cannot find jemalloc.
+## Install the C libraries (jemalloc, zstd) and pkg-config with apt-get when pkg-config
+## cannot find them, and a Java runtime for the Spark checks when `java` is missing.
+APT_PACKAGES := $(shell command -v pkg-config >/dev/null 2>&1 || echo pkg-config) \
+  $(shell pkg-config --exists jemalloc 2>/dev/null || echo libjemalloc-dev) \
+  $(shell pkg-config --exists libzstd 2>/dev/null || echo libzstd-dev) \
+  $(shell command -v java >/dev/null 2>&1 || echo openjdk-17-jre-headless)
 deps:
-	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists jemalloc; then \
-	  echo "jemalloc $$(pkg-config --modversion jemalloc) found by pkg-config"; \
-	else \
-	  echo "Installing libjemalloc-dev with apt-get"; \
+	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
+	  echo "Installing with apt-get: $(strip $(APT_PACKAGES))"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libjemalloc-dev pkg-config >/dev/null && \
-	  pkg-config --exists jemalloc; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
 	fi
+	@pkg-config --exists jemalloc libzstd && command -v java >/dev/null && \
+	  echo "jemalloc $$(pkg-config --modversion jemalloc), zstd $$(pkg-config --modversion libzstd), $$(java -version 2>&1 | head -n 1)"
+
+## The Python packages (scripts/requirements.txt) in a virtual environment under .build/,
+## rebuilt when the requirements change. Needs python3 with its venv module.
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: scripts/requirements.txt
+	@python3 -m venv --help >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null; }
+	rm -rf $(VENV)
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
+	touch $@
 
 build: deps
 	$(SWIFT) build $(STRICT) $(IMPORTS)
 
 ## The main job: the memory comparison report, written to reports/.
-report: deps
+report: deps python-deps
 	$(SWIFT) build -c release $(STRICT) --product memory-report
-	.build/release/memory-report --output $(REPORT_DIR)
+	.build/release/memory-report --python $(PYTHON) --output $(REPORT_DIR)
 
 ## A small, fast report for CI, checked against its JSON schema.
-report-quick: deps
+report-quick: deps python-deps
 	$(SWIFT) build -c release $(STRICT) --product memory-report
-	.build/release/memory-report --quick --output .build/report-quick
-	python3 scripts/validate_report.py .build/report-quick/memory-report.json
+	.build/release/memory-report --quick --python $(PYTHON) --output .build/report-quick
+	$(PYTHON) scripts/validate_report.py .build/report-quick/memory-report.json
 
 ## Every test configuration; each builds in a scratch folder of its own.
-test: deps test-debug test-release test-asan test-tsan example
+test: deps python-deps test-debug test-release test-asan test-tsan example
 
 test-debug:
 	$(SWIFT) test --scratch-path .build-debug $(STRICT) $(IMPORTS)

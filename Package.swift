@@ -8,11 +8,15 @@ import PackageDescription
 //   DenseRecordsPipeline    roles, registry, spec, runner, built-in components (Arrow sink too)
 //   DenseRecordsSnapshot    the .drsnap format, mmap views
 //   DenseRecordsArrow       the Arrow IPC writer
+//   DenseRecordsParquet     the Parquet writer (zstd through CZstd)
+//   DenseRecordsQuery       filters, aggregates, sketches and grouping over any RecordBlockStore
+//   DenseRecordsColumnar    compressed, columnar sealed storage
 //   DenseRecordsArena       RecordArena, sealed and merged views, the jemalloc arena pool
 //   DenseRecordsAudit       @Audited, ChangeLog, swift-log / swift-metrics bridges (no jemalloc)
-//   DenseRecordsCore        SensorRecord, SensorUnit, ChunkedRecords
+//   DenseRecordsCore        SensorRecord, SensorUnit, ChunkedRecords, RecordBlockStore, ZoneMap
 //   CDenseRecords (the record layout)  CDenseRecordsShims (CRC32C, unit codes)
 //   CDenseRecordsJemalloc (dr_ shims) → CJemalloc (system library, apt libjemalloc-dev)
+//   CZstd (system library, apt libzstd-dev)
 
 /// Settings every Swift target shares: Swift 6 mode comes from `swiftLanguageModes`.
 let swiftSettings: [SwiftSetting] = [
@@ -23,7 +27,8 @@ let swiftSettings: [SwiftSetting] = [
 /// The library products, one per Swift module, plus the umbrella and the test kit.
 let libraryModules = [
     "DenseRecordsCore", "DenseRecordsArena", "DenseRecordsAudit", "DenseRecordsSnapshot",
-    "DenseRecordsArrow", "DenseRecordsPipeline", "DenseRecords", "DenseRecordsTestKit",
+    "DenseRecordsArrow", "DenseRecordsParquet", "DenseRecordsQuery", "DenseRecordsColumnar",
+    "DenseRecordsPipeline", "DenseRecords", "DenseRecordsTestKit",
 ]
 
 let package = Package(
@@ -50,6 +55,12 @@ let package = Package(
             name: "CJemalloc",
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"])]
+        ),
+        // Debian's zstd, for Parquet column chunks.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
         ),
         // The dr_ arena, statistics and fault-injection shims over jemalloc.
         .target(
@@ -83,10 +94,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DenseRecordsQuery",
+            dependencies: ["DenseRecordsCore", "CDenseRecords", "InternalDenseRecordsUtilities"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DenseRecordsColumnar",
+            dependencies: ["DenseRecordsCore", "CDenseRecords", "InternalDenseRecordsUtilities"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DenseRecordsSnapshot",
             dependencies: [
-                "DenseRecordsCore", "DenseRecordsArena", "CDenseRecords", "CDenseRecordsShims",
-                "InternalDenseRecordsUtilities",
+                "DenseRecordsCore", "DenseRecordsArena", "DenseRecordsColumnar", "CDenseRecords",
+                "CDenseRecordsShims", "InternalDenseRecordsUtilities",
             ],
             swiftSettings: swiftSettings
         ),
@@ -96,10 +117,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DenseRecordsParquet",
+            dependencies: ["DenseRecordsCore", "CDenseRecords", "CZstd", "InternalDenseRecordsUtilities"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DenseRecordsPipeline",
             dependencies: [
                 "DenseRecordsCore", "DenseRecordsArena", "DenseRecordsAudit", "DenseRecordsArrow",
-                "DenseRecordsSnapshot", "CDenseRecords", "CDenseRecordsShims", "InternalDenseRecordsUtilities",
+                "DenseRecordsParquet", "DenseRecordsQuery", "DenseRecordsColumnar", "DenseRecordsSnapshot",
+                "CDenseRecords", "CDenseRecordsShims", "InternalDenseRecordsUtilities",
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,7 +134,8 @@ let package = Package(
             name: "DenseRecords",
             dependencies: [
                 "DenseRecordsCore", "DenseRecordsArena", "DenseRecordsAudit", "DenseRecordsSnapshot",
-                "DenseRecordsArrow", "DenseRecordsPipeline",
+                "DenseRecordsArrow", "DenseRecordsParquet", "DenseRecordsQuery", "DenseRecordsColumnar",
+                "DenseRecordsPipeline",
             ],
             swiftSettings: swiftSettings
         ),
@@ -154,6 +182,12 @@ let package = Package(
         ]),
         testTarget("DenseRecordsSnapshotTests", ["DenseRecordsSnapshot", "DenseRecordsArena", "CDenseRecordsShims"]),
         testTarget("DenseRecordsArrowTests", ["DenseRecordsArrow", "DenseRecordsArena", "DenseRecordsSnapshot"]),
+        testTarget("DenseRecordsQueryTests", [
+            "DenseRecordsQuery", "DenseRecordsArena", "DenseRecordsSnapshot", "DenseRecordsColumnar",
+            "DenseRecordsTestKit",
+        ]),
+        testTarget("DenseRecordsColumnarTests", ["DenseRecordsColumnar", "DenseRecordsArena", "DenseRecordsTestKit"]),
+        testTarget("DenseRecordsParquetTests", ["DenseRecordsParquet", "DenseRecordsArena", "DenseRecordsSnapshot"]),
         testTarget("DenseRecordsPipelineTests", [
             "DenseRecordsPipeline", "DenseRecordsArena", "DenseRecordsAudit", "DenseRecordsArrow",
             "DenseRecordsTestKit",

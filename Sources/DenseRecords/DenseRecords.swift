@@ -11,4 +11,7 @@
 @_exported public import DenseRecordsAudit
 @_exported public import DenseRecordsSnapshot
 @_exported public import DenseRecordsArrow
+@_exported public import DenseRecordsParquet
+@_exported public import DenseRecordsQuery
+@_exported public import DenseRecordsColumnar
 @_exported public import DenseRecordsPipeline
