@@ -6,23 +6,11 @@ import DenseRecordsTestSupport
 import Foundation
 import Testing
 
-/// Whether the real-reader tests run, and why not.
-///
-/// Under CI (`CI` set in the environment) they always run, so a missing
-/// package fails them. Elsewhere they run when `python3` can import pyarrow,
-/// polars and duckdb, and are reported as skipped, with the install command,
-/// when it cannot.
+/// The real-reader checks: `scripts/arrow_readers_check.py` run by the test
+/// Python (see `testPython`), which always has pyarrow, Polars and DuckDB.
 enum ArrowReaders {
     static let script = repositoryRoot.appendingPathComponent("scripts/arrow_readers_check.py").path
-    static let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-    static let required = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false
-
-    static let available: Bool = required || ((try? run(["probe"]).status) == 0)
-
-    static let skipReason: Comment = """
-        pyarrow, polars and duckdb are not importable by \(python): these real-reader tests are SKIPPED. \
-        Install them with `python3 -m pip install pyarrow polars duckdb` (CI=true makes them mandatory).
-        """
+    static let python = testPython
 
     /// Runs the check script and returns its status and combined output.
     ///
@@ -97,7 +85,6 @@ func arrowExpectations(_ records: some ChunkedRecords, batchLengths: [Int], enco
 @Suite(
     "Arrow output read by pyarrow, Polars and DuckDB",
     .enabled(if: !sanitizerActive, "skipped under sanitizers: they check the Swift side's memory, and the debug and release runs prove the readers"),
-    .enabled(if: ArrowReaders.available, ArrowReaders.skipReason),
     .serialized)
 struct ArrowReadersTests {
     static let rowCount = 1_000_000
