@@ -14,7 +14,10 @@ struct PipelineCSVSourceTests {
     func read(
         _ path: String, policy: MalformedLinePolicy, maxLineBytes: Int = 4_096, bufferBytes: Int = 1 << 20, batchSize: Int = 1_000
     ) async -> (summary: PipelineSummary, records: [SensorRecord], source: CSVRecordSource) {
-        let source = CSVRecordSource(path: path, policy: policy, maxLineBytes: maxLineBytes, bufferBytes: bufferBytes)
+        // Nanoseconds given explicitly: these files' tiny timestamps are not refused as looking like seconds.
+        var options = CSVReadOptions()
+        options.timestampFormat = .nanoseconds
+        let source = CSVRecordSource(path: path, options: options, policy: policy, maxLineBytes: maxLineBytes, bufferBytes: bufferBytes)
         let sink = CollectingRecordSink()
         let pipeline = Pipeline(source: .init("csv", source), sinks: [.init("collect", sink)], batchSize: batchSize)
         do {
@@ -65,7 +68,7 @@ struct PipelineCSVSourceTests {
     @Test func wrongHeaderFailsEvenWhenSkipping() async throws {
         let path = try temporaryFile("id,time,value,unit\n1,2,3,celsius\n")
         let (summary, _, _) = await read(path, policy: .skip)
-        #expect(summary.outcome == .sourceFailed(message: "\(path):1: expected the header \"sensor_id,timestamp,value,unit\", found \"id,time,value,unit\""))
+        #expect(summary.outcome == .sourceFailed(message: "\(path):1: the header has no column \"sensor_id\" (sensorColumn); found \"id,time,value,unit\". The first line must be a header naming the columns: set sensorColumn to the name, or check the delimiter"))
     }
 
     /// A file with one problem per line; line numbers are 1-based with the header as line 1.
@@ -106,14 +109,14 @@ struct PipelineCSVSourceTests {
         #expect(records[3].value == -.infinity)
         #expect(source.malformedLines.map(\.line) == [3, 4, 6, 7, 8, 9, 13, 14, 15])
         #expect(source.malformedLines.map(\.description) == [
-            #"line 3: value "abc" is not a number"#,
+            #"line 3: column 3 ("value"): value "abc" is not a number"#,
             "line 4: expected 4 fields (sensor_id,timestamp,value,unit), found 3",
-            "line 6: unit \"\u{FFFD}(\" is not a known unit name (celsius, percent, …) or code-N",
-            #"line 7: sensor_id "4294967296" is not an integer in 0...4294967295"#,
-            #"line 8: timestamp "9223372036854775808" is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"#,
-            #"line 9: value "1e999" is beyond the largest Double, ±1.7976931348623157e+308"#,
+            "line 6: column 4 (\"unit\"): unit \"\u{FFFD}(\" is not a known unit name (celsius, percent, …), alias (°C, hPa, …) or code-N",
+            #"line 7: column 1 ("sensor_id"): sensor_id "4294967296" is not an integer in 0...4294967295"#,
+            #"line 8: column 2 ("timestamp"): timestamp "9223372036854775808" is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"#,
+            #"line 9: column 3 ("value"): value "1e999" is beyond the largest Double, ±1.7976931348623157e+308"#,
             "line 13: the line is 5010 bytes, longer than the limit of 4096",
-            #"line 14: timestamp "2262-04-11T23:47:17Z" is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"#,
+            #"line 14: column 2 ("timestamp"): timestamp "2262-04-11T23:47:17Z" is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"#,
             "line 15: expected 4 fields (sensor_id,timestamp,value,unit), found 5",
         ])
         #expect(summary.rejected.byReason == [
@@ -130,7 +133,7 @@ struct PipelineCSVSourceTests {
     @Test func failPolicyDeliversTheRecordsBeforeTheBadLineAndNamesIt() async throws {
         let path = try temporaryFile(Self.malformedFile)
         let (summary, records, _) = await read(path, policy: .fail)
-        #expect(summary.outcome == .sourceFailed(message: #"\#(path):3: value "abc" is not a number"#))
+        #expect(summary.outcome == .sourceFailed(message: #"\#(path):3: column 3 ("value"): value "abc" is not a number"#))
         #expect(records.map(\.sensorID) == [1])
         #expect(summary.recordsIn == 2)
         #expect(summary.rejected.byReason == ["malformed line: bad value": 1])

@@ -12,10 +12,12 @@ import Darwin
 import CDenseRecords
 
 /// What is wrong with one CSV line.
-public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
+public indirect enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
     /// The line does not have exactly four comma-separated fields.
     case wrongFieldCount(found: Int)
     /// The line has a `"`: fields are never quoted, so a quoted field (perhaps holding a comma) cannot be read.
+    ///
+    /// No longer reported by ``CSVRecordSource``, which reads RFC 4180 quoting; kept for source compatibility.
     case quotedField(fieldCount: Int)
     /// `sensor_id` is not a decimal integer in `0...4294967295`.
     case badSensorID(String)
@@ -25,21 +27,47 @@ public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
     case badValue(String)
     /// `value` is a number too large for a `Double` (`1e999`).
     case valueOutOfRange(String)
-    /// `unit` is not a ``SensorUnit/name`` (or `code-N`).
+    /// `unit` is not a ``SensorUnit/name``, `code-N` or a ``CSVUnitAlias``, under ``CSVUnknownUnitPolicy/fail``.
     case unknownUnit(String)
     /// The line is longer than the source's `maxLineBytes`.
     case lineTooLong(bytes: Int, limit: Int)
+    /// The line has a different number of fields than the header (shown, as read).
+    case fieldCountMismatch(found: Int, expected: Int, header: String)
+    /// A timestamp that is not written as the source's ``CSVTimestampFormat`` (other than nanoseconds) says.
+    case timestampNotInFormat(String, format: CSVTimestampFormat)
+    /// A quoted field whose closing quote is missing on its line: fields that span lines are not read.
+    case unterminatedQuote
+    /// A closing quote followed by something other than the delimiter or the end of the line.
+    case textAfterClosingQuote(String)
+    /// The value field is empty, under ``CSVMissingValuePolicy/skip``: skipped and counted, not malformed.
+    case missingValue
+    /// A unit that is not known, under ``CSVUnknownUnitPolicy/skip``: skipped and counted, not malformed.
+    case unknownUnitSkipped(String)
+    /// A problem in one column: its 1-based position and its header name.
+    case inColumn(Int, name: String, CSVLineProblem)
 
     /// A stable, short category used as the rejection reason in summaries.
     public var reason: String {
         switch self {
-        case .wrongFieldCount: "malformed line: wrong field count"
-        case .quotedField: "malformed line: quoted field"
+        case .wrongFieldCount, .fieldCountMismatch: "malformed line: wrong field count"
+        case .quotedField, .unterminatedQuote, .textAfterClosingQuote: "malformed line: quoted field"
         case .badSensorID: "malformed line: bad sensor_id"
-        case .badTimestamp: "malformed line: bad timestamp"
+        case .badTimestamp, .timestampNotInFormat: "malformed line: bad timestamp"
         case .badValue, .valueOutOfRange: "malformed line: bad value"
         case .unknownUnit: "malformed line: unknown unit"
         case .lineTooLong: "malformed line: too long"
+        case .missingValue: "missing value"
+        case .unknownUnitSkipped: "unknown unit"
+        case let .inColumn(_, _, problem): problem.reason
+        }
+    }
+
+    /// Whether the line is malformed, so that the ``MalformedLinePolicy`` applies; a missing value or a skipped unknown unit is not.
+    public var isMalformed: Bool {
+        switch self {
+        case .missingValue, .unknownUnitSkipped: false
+        case let .inColumn(_, _, problem): problem.isMalformed
+        default: true
         }
     }
 
@@ -55,8 +83,36 @@ public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
             "timestamp \(field) is not integer nanoseconds since the epoch or ISO 8601 between 1677-09-21 and 2262-04-11"
         case let .badValue(field): "value \(field) is not a number"
         case let .valueOutOfRange(field): "value \(field) is beyond the largest Double, ±1.7976931348623157e+308"
-        case let .unknownUnit(field): "unit \(field) is not a known unit name (celsius, percent, …) or code-N"
+        case let .unknownUnit(field):
+            "unit \(field) is not a known unit name (celsius, percent, …), alias (°C, hPa, …) or code-N"
         case let .lineTooLong(bytes, limit): "the line is \(bytes) bytes, longer than the limit of \(limit)"
+        case let .fieldCountMismatch(found, expected, header): "expected \(expected) fields (\(header)), found \(found)"
+        case let .timestampNotInFormat(field, format):
+            switch format {
+            case .rfc3339: "timestamp \(field) is not RFC 3339 (2023-11-14T22:13:20.5+01:00) between 1677-09-21 and 2262-04-11"
+            default:
+                "timestamp \(field) is not a decimal number of \(format.unitName) since the epoch (at most "
+                    + "\(format.epochScale?.fractionDigits ?? 0) fraction digits) between 1677-09-21 and 2262-04-11"
+            }
+        case .unterminatedQuote:
+            "a quoted field is not closed on its line (fields spanning lines are not read)"
+        case let .textAfterClosingQuote(field): "the closing quote is followed by \(field), not the delimiter"
+        case .missingValue: "the value is empty (missing)"
+        case let .unknownUnitSkipped(field): "unit \(field) is not known; skipped (onUnknownUnit: skip)"
+        case let .inColumn(column, name, problem): "column \(column) (\(CSVLineParser.quote(name))): \(problem)"
+        }
+    }
+}
+
+extension CSVTimestampFormat {
+    /// `nanoseconds`, `seconds`, … for messages.
+    var unitName: String {
+        switch self {
+        case .nanoseconds: "nanoseconds"
+        case .microseconds: "microseconds"
+        case .milliseconds: "milliseconds"
+        case .seconds: "seconds"
+        case .rfc3339: "RFC 3339"
         }
     }
 }
@@ -87,11 +143,15 @@ public enum CSVLineProblem: Error, Hashable, Sendable, CustomStringConvertible {
 /// Fields are not quoted or trimmed: a line with a `"` is reported as
 /// ``CSVLineProblem/quotedField(fieldCount:)``.
 struct CSVLineParser {
-    private let unitNames: [(bytes: [UInt8], unit: SensorUnit)]
+    private let unitNames: [(bytes: [UInt8], unit: SensorUnit, factor: Double)]
     private var lastUnit = 0
+    /// How the timestamp field is written.
+    let timestampFormat: CSVTimestampFormat
 
-    init() {
-        unitNames = SensorUnit.allKnown.map { (Array($0.name.utf8), $0) }
+    /// A parser for lines whose timestamps are written as `timestampFormat` says.
+    init(timestampFormat: CSVTimestampFormat = .nanoseconds) {
+        self.timestampFormat = timestampFormat
+        unitNames = CSVUnitAlias.spellings.map { (Array($0.name.utf8), $0.unit, $0.factor) }
     }
 
     /// Parses `line` (without its line terminator; a trailing `\r` is allowed).
@@ -134,15 +194,15 @@ struct CSVLineParser {
         // timestamp
         let timestampStart = cursor
         guard let timestampEnd = Self.find(UInt8(ascii: ","), cursor, end) else { return .failure(fieldProblem(start, end, field: 1)) }
-        guard let timestamp = Self.parseTimestamp(timestampStart, timestampEnd) else {
-            return .failure(.badTimestamp(Self.quote(timestampStart, timestampEnd)))
+        guard let timestamp = Self.parseTimestamp(timestampStart, timestampEnd, format: timestampFormat) else {
+            return .failure(Self.timestampProblem(timestampStart, timestampEnd, format: timestampFormat))
         }
         cursor = timestampEnd + 1
 
         // value
         let valueStart = cursor
         guard let valueEnd = Self.find(UInt8(ascii: ","), cursor, end) else { return .failure(fieldProblem(start, end, field: 2)) }
-        guard let value = Self.parseDouble(valueStart, valueEnd) else {
+        guard var value = Self.parseDouble(valueStart, valueEnd) else {
             return .failure(.badValue(Self.quote(valueStart, valueEnd)))
         }
         guard value.isFinite || !Self.isFiniteLiteral(valueStart, valueEnd) else {
@@ -152,7 +212,8 @@ struct CSVLineParser {
 
         // unit: the rest of the line
         if Self.find(UInt8(ascii: ","), cursor, end) != nil { return .failure(fieldProblem(start, end, field: 4)) }
-        guard let unit = matchUnit(cursor, end) else { return .failure(.unknownUnit(Self.quote(cursor, end))) }
+        guard let (unit, factor) = matchUnit(cursor, end) else { return .failure(.unknownUnit(Self.quote(cursor, end))) }
+        if factor != 1 { value *= factor }
         return .success(sensor_record_t(sensor_id: UInt32(truncatingIfNeeded: sensorID), timestamp_ns: timestamp, value: value, unit: unit))
     }
 
@@ -170,19 +231,25 @@ struct CSVLineParser {
         return .badSensorID(Self.quote(start, firstComma))
     }
 
-    private mutating func matchUnit(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UInt8? {
+    /// The unit code and value factor a unit field names: a unit name, an alias or `code-N`; `nil` if none.
+    mutating func matchUnit(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (UInt8, Double)? {
         let length = end - start
         let cached = unitNames[lastUnit]
         if cached.bytes.count == length, cached.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, length) == 0 }) {
-            return cached.unit.rawValue
+            return (cached.unit.rawValue, cached.factor)
         }
         for (index, entry) in unitNames.enumerated() where entry.bytes.count == length {
             if entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, length) == 0 }) {
                 lastUnit = index
-                return entry.unit.rawValue
+                return (entry.unit.rawValue, entry.factor)
             }
         }
-        // code-N for codes without a name.
+        return Self.codeN(start, end).map { ($0, 1) }
+    }
+
+    /// `code-N` (N in 0...255, for codes without a name); `nil` for anything else.
+    static func codeN(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UInt8? {
+        let length = end - start
         let prefix: [UInt8] = Array("code-".utf8)
         guard length > 5, length <= 8, prefix.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, 5) == 0 }) else { return nil }
         var code = 0
@@ -221,7 +288,70 @@ struct CSVLineParser {
         return quoted + (end - start > 40 ? "…\"" : "\"")
     }
 
+    /// A field quoted for an error message.
+    static func quote(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        bytes.append(0)
+        return bytes.withUnsafeBufferPointer { quote($0.baseAddress!, $0.baseAddress! + $0.count - 1) }
+    }
+
     // MARK: Timestamps
+
+    /// The problem with a timestamp field that did not parse as `format`.
+    static func timestampProblem(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, format: CSVTimestampFormat) -> CSVLineProblem {
+        format == .nanoseconds ? .badTimestamp(quote(start, end)) : .timestampNotInFormat(quote(start, end), format: format)
+    }
+
+    /// A timestamp as `format` writes it, in nanoseconds since the epoch; `nil` if it is not one or is out of range.
+    @inline(__always)
+    static func parseTimestamp(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, format: CSVTimestampFormat) -> Int64? {
+        switch format {
+        case .nanoseconds: parseTimestamp(start, end)
+        case .rfc3339: parseISO8601(start, end)
+        case .microseconds: parseEpoch(start, end, factor: 1_000, fractionDigits: 3)
+        case .milliseconds: parseEpoch(start, end, factor: 1_000_000, fractionDigits: 6)
+        case .seconds: parseEpoch(start, end, factor: 1_000_000_000, fractionDigits: 9)
+        }
+    }
+
+    /// `[-+]digits[.digits]` in units of `factor` nanoseconds, with at most `fractionDigits` fraction digits
+    /// (what a nanosecond can still hold), as exact integer nanoseconds.
+    static func parseEpoch(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, factor: Int64, fractionDigits: Int) -> Int64? {
+        var p = start
+        var negative = false
+        if p < end, p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") {
+            negative = p.pointee == UInt8(ascii: "-")
+            p += 1
+        }
+        var whole: Int64 = 0
+        var digits = 0
+        while p < end, case let digit = p.pointee &- 48, digit < 10 {
+            let (times10, overflow1) = whole.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(digit))
+            guard !overflow1, !overflow2 else { return nil }
+            whole = sum
+            digits += 1
+            p += 1
+        }
+        var fraction: Int64 = 0
+        var seenFraction = 0
+        if p < end, p.pointee == UInt8(ascii: ".") {
+            p += 1
+            while p < end, case let digit = p.pointee &- 48, digit < 10 {
+                guard seenFraction < fractionDigits else { return nil }
+                fraction = fraction * 10 + Int64(digit)
+                seenFraction += 1
+                p += 1
+            }
+            // `1700000000.` is accepted as a whole number, as strtod would; `.5` too.
+        }
+        guard p == end, digits + seenFraction > 0 else { return nil }
+        for _ in seenFraction..<fractionDigits { fraction *= 10 }
+        let (scaled, overflow1) = whole.multipliedReportingOverflow(by: factor)
+        let (total, overflow2) = scaled.addingReportingOverflow(fraction)
+        guard !overflow1, !overflow2 else { return nil }
+        return negative ? -total : total
+    }
 
     static func parseTimestamp(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int64? {
         var p = start

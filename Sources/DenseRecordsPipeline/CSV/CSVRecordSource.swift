@@ -27,10 +27,18 @@ public enum CSVSourceError: Error, Hashable, Sendable, CustomStringConvertible {
     case readFailed(path: String, errno: Int32)
     /// The file has no header line.
     case missingHeader(path: String)
-    /// The first line is not `sensor_id,timestamp,value,unit`.
+    /// The first line is not a header the source can read (it is longer than the read buffer).
     case wrongHeader(path: String, found: String)
+    /// The header has no column of the name an option gives (`sensorColumn`, …): a
+    /// headerless file, a different name, or the wrong delimiter.
+    case missingColumn(path: String, column: String, option: String, header: String)
     /// A malformed line under the ``MalformedLinePolicy/fail`` policy.
     case malformedLine(path: String, line: Int, problem: CSVLineProblem)
+    /// The timestamp format was not given and every timestamp of the first batch, read as
+    /// nanoseconds, falls before 1971: epoch seconds, milliseconds or microseconds, most likely.
+    ///
+    /// `line` is the first record's line, `first` its timestamp field, `suggestion` the format its size suggests.
+    case implausibleTimestamps(path: String, line: Int, column: String, first: Int64, suggestion: CSVTimestampFormat)
 
     /// `path:line: problem`, or the system error in words.
     public var description: String {
@@ -39,7 +47,16 @@ public enum CSVSourceError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .readFailed(path, code): "\(String(abbreviatingPath: path)): read failed: \(Errno(rawValue: code))"
         case let .missingHeader(path): "\(String(abbreviatingPath: path)):1: the file is empty; expected the header \"\(CSVRecordSource.header)\""
         case let .wrongHeader(path, found): "\(String(abbreviatingPath: path)):1: expected the header \"\(CSVRecordSource.header)\", found \(found)"
+        case let .missingColumn(path, column, option, header):
+            "\(String(abbreviatingPath: path)):1: the header has no column \(CSVLineParser.quote(column)) (\(option)); found \(header). "
+                + "The first line must be a header naming the columns: set \(option) to the name, or check the delimiter"
+                + (option == "unitColumn" ? ", or give one unit for the whole file with unit" : "")
         case let .malformedLine(path, line, problem): "\(String(abbreviatingPath: path)):\(line): \(problem)"
+        case let .implausibleTimestamps(path, line, column, first, suggestion):
+            "\(String(abbreviatingPath: path)):\(line): column \(CSVLineParser.quote(column)): every timestamp of the first batch falls "
+                + "before 1971 when read as nanoseconds (the first is \(first)); they look like epoch \(suggestion.unitName): "
+                + "set timestampFormat to \"\(suggestion.rawValue)\" (or whichever of \"s\", \"ms\", \"us\" the file uses), "
+                + "or to \"ns\" if they really are nanoseconds"
         }
     }
 }
@@ -55,21 +72,39 @@ public struct MalformedLine: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "line \(line): \(problem)" }
 }
 
-/// A source that streams `sensor_id,timestamp,value,unit` CSV files of any size.
+/// A source that streams CSV files of sensor readings of any size.
 ///
 /// The file is read with `read(2)` into one fixed buffer (1 MiB by
 /// default) and parsed as bytes, straight into the batch: no `String` per
 /// line, no per-record allocation, and memory that does not grow with the
-/// file. Field formats: timestamps
-/// are integer nanoseconds since the epoch or ISO 8601; units are
-/// ``SensorUnit/name``s or `code-N`.
+/// file.
 ///
-/// The first line must be the header `sensor_id,timestamp,value,unit` (a
-/// UTF-8 byte-order mark before it is allowed). Lines end in `\n` or `\r\n`;
-/// the last line's terminator may be missing. Empty lines are ignored and
-/// counted in ``blankLines``. A malformed line is handled by the
-/// ``MalformedLinePolicy``; either way it is counted in ``rejections`` under
-/// its ``CSVLineProblem/reason``, and its line number is reported.
+/// The first line must be a header (a UTF-8 byte-order mark before it is
+/// allowed). ``CSVReadOptions`` name the columns that hold the sensor id, the
+/// timestamp, the value and the unit; they may come in any order, and other
+/// columns are ignored. A file without a header fails at line 1 with
+/// ``CSVSourceError/missingColumn(path:column:option:header:)``. The
+/// defaults read `sensor_id,timestamp,value,unit` as ``CSVRecordSink``
+/// writes it, and that exact layout takes a faster path.
+///
+/// Fields follow RFC 4180: a field in double quotes may hold the delimiter
+/// (`,`, `;` or tab, ``CSVReadOptions/delimiter``), and `""` inside it is a
+/// quote. A quoted field must close on its own line: a record is one line,
+/// as pyarrow reads by default (`newlines_in_values=False`); a line whose
+/// quote does not close is malformed (``CSVLineProblem/unterminatedQuote``).
+/// Fields are not trimmed. Timestamps are read as
+/// ``CSVReadOptions/timestampFormat`` says; units are ``SensorUnit/name``s,
+/// `code-N`, or the aliases in ``CSVUnitAlias/all`` (some scale the value).
+///
+/// Lines end in `\n` or `\r\n`; the last line's terminator may be missing.
+/// Empty lines are ignored and counted in ``blankLines``. A malformed line is
+/// handled by the ``MalformedLinePolicy``; either way it is counted in
+/// ``rejections`` under its ``CSVLineProblem/reason``, and its line number
+/// and column are reported. A line with an empty value under
+/// ``CSVMissingValuePolicy/skip``, or an unknown unit under
+/// ``CSVUnknownUnitPolicy/skip``, is skipped and counted under `missing
+/// value` or `unknown unit`, whatever the malformed-line policy. So records
+/// delivered plus ``rejections`` equals data lines read.
 ///
 /// Skipped lines are listed in the run's summary: the first
 /// ``SourceSummary/listedSkippedLimit`` with their line numbers and reasons,
@@ -82,6 +117,8 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
 
     /// The file's path, as given.
     public let path: String
+    /// The file's dialect.
+    public let options: CSVReadOptions
     /// What to do with malformed lines.
     public let policy: MalformedLinePolicy
     /// The longest line accepted, in bytes, terminator excluded.
@@ -91,7 +128,7 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
     /// How many skipped lines' messages ``malformedLines`` keeps.
     public let maxRecordedProblems: Int
 
-    /// The first ``maxRecordedProblems`` malformed lines, in file order.
+    /// The first ``maxRecordedProblems`` skipped lines (malformed, or skipped for a missing value or unknown unit), in file order.
     public private(set) var malformedLines: [MalformedLine] = []
     /// Lines read so far, the header included.
     public private(set) var linesRead = 0
@@ -99,7 +136,7 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
     public private(set) var blankLines = 0
     /// Bytes read from the file so far.
     public private(set) var bytesRead = 0
-    /// Malformed lines by reason.
+    /// Skipped lines by reason.
     public private(set) var rejections = RejectionCounts()
 
     /// The first ``maxRecordedProblems`` malformed lines, for the run's summary.
@@ -116,24 +153,36 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
     private var skippingLongLine = 0
     private var pendingError: CSVSourceError? = nil
     private var parser = CSVLineParser()
+    /// The general parser, set once the header is read.
+    private var rowParser: CSVRowParser? = nil
+    /// Whether the header is the canonical layout that ``parser`` reads directly.
+    private var fastPath = false
+    /// Whether the first batch's timestamps are still to be checked (timestamp format not given).
+    private var timestampsToCheck: Bool
+    /// The line number of the first record delivered.
+    private var firstRecordLine = 0
 
     /// Configures a source; nothing is opened.
     ///
     /// - Parameters:
     ///   - path: The file to read, absolute or relative to the working directory.
+    ///   - options: The file's dialect: column names, delimiter, timestamp format, units, missing values.
     ///   - policy: What to do with malformed lines.
     ///   - maxLineBytes: The longest line accepted, its `\r\n` or `\n` not counted; longer ones are
     ///     malformed. At most `bufferBytes - 2`, so that such a line and its terminator fit the buffer.
     ///   - bufferBytes: The read buffer's size; at least 64.
     ///   - maxRecordedProblems: How many skipped lines' messages to keep.
     public init(
-        path: String, policy: MalformedLinePolicy = .fail, maxLineBytes: Int = 4_096, bufferBytes: Int = 1 << 20,
-        maxRecordedProblems: Int = 20
+        path: String, options: CSVReadOptions = CSVReadOptions(), policy: MalformedLinePolicy = .fail, maxLineBytes: Int = 4_096,
+        bufferBytes: Int = 1 << 20, maxRecordedProblems: Int = 20
     ) {
         require(bufferBytes >= 64, "CSVRecordSource bufferBytes must be at least 64")
         require(
             maxLineBytes >= 1 && maxLineBytes <= bufferBytes - 2, "CSVRecordSource maxLineBytes must be in 1...(bufferBytes - 2)")
         self.path = path
+        self.options = options
+        self.timestampsToCheck = options.timestampFormat == nil
+        self.parser = CSVLineParser(timestampFormat: options.effectiveTimestampFormat)
         self.policy = policy
         self.maxLineBytes = maxLineBytes
         self.bufferBytes = bufferBytes
@@ -175,8 +224,30 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
         if let pendingError { throw pendingError }
         guard let buffer else { requirementFailed("CSVRecordSource.nextBatch called before open()") }
         return try batch.withUnsafeMutableStorage { (slots, count) throws(CSVSourceError) -> Bool in
-            try fill(slots, &count, buffer)
+            let more = try fill(slots, &count, buffer)
+            if timestampsToCheck, count > 0 {
+                timestampsToCheck = false
+                try checkTimestamps(UnsafeBufferPointer(rebasing: slots[0..<count]), &count)
+            }
+            return more
         }
+    }
+
+    /// 1971-01-01T00:00:00Z in nanoseconds.
+    static let plausibleNanosecondsFrom: Int64 = 365 * 86_400 * 1_000_000_000
+
+    /// Refuses a first batch whose timestamps, read as nanoseconds, all fall before 1971.
+    private func checkTimestamps(_ records: UnsafeBufferPointer<sensor_record_t>, _ count: inout Int) throws(CSVSourceError) {
+        guard records.allSatisfy({ $0.timestamp_ns < Self.plausibleNanosecondsFrom }) else { return }
+        let first = records[0].timestamp_ns
+        // Epoch seconds of 1971...2262 are below 1e10, milliseconds below 1e13, microseconds below 1e16.
+        let magnitude = first.magnitude
+        let suggestion: CSVTimestampFormat =
+            magnitude < 10_000_000_000 ? .seconds : magnitude < 10_000_000_000_000 ? .milliseconds : .microseconds
+        // The records are not delivered: nothing read as 1970 leaves the source.
+        count = 0
+        let column = rowParser.map { $0.columns.names[$0.columns.timestamp] } ?? options.timestampColumn
+        throw .implausibleTimestamps(path: path, line: firstRecordLine, column: column, first: first, suggestion: suggestion)
     }
 
     /// The parse loop: finds each line with `memchr` and parses it in place.
@@ -232,11 +303,7 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
                 headerStart += 3
                 headerLength -= 3
             }
-            if headerLength > 0, headerStart[headerLength - 1] == UInt8(ascii: "\r") { headerLength -= 1 }
-            let expected = Self.header.utf8
-            guard headerLength == expected.count, zip(expected, UnsafeBufferPointer(start: headerStart, count: headerLength)).allSatisfy(==) else {
-                throw .wrongHeader(path: path, found: CSVLineParser.quote(headerStart, headerStart + headerLength))
-            }
+            try readHeader(headerStart, headerLength)
             sawHeader = true
             return
         }
@@ -250,8 +317,16 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
             try malformed(.lineTooLong(bytes: contentLength, limit: maxLineBytes))
             return
         }
-        switch parser.parse(start, length) {
+        if fastPath, case let .success(record) = parser.parse(start, length) {
+            if count == 0, timestampsToCheck { firstRecordLine = linesRead }
+            (output + count).initialize(to: record)
+            count += 1
+            return
+        }
+        // Everything the fast path does not take, and every rejection, is decided by the general parser.
+        switch rowParser!.parse(start, length) {
         case let .success(record):
+            if count == 0, timestampsToCheck { firstRecordLine = linesRead }
             (output + count).initialize(to: record)
             count += 1
         case let .failure(problem):
@@ -259,13 +334,56 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
         }
     }
 
+    /// Finds the columns the options name in the header line.
+    private func readHeader(_ start: UnsafePointer<UInt8>, _ length: Int) throws(CSVSourceError) {
+        var names: [String] = []
+        let split = CSVRowParser.split(start, length, delimiter: options.delimiter.byte) { _, span in
+            // `""` inside a quoted name is one quote.
+            var bytes: [UInt8] = []
+            var p = span.start
+            while p < span.end {
+                bytes.append(p.pointee)
+                p += p.pointee == UInt8(ascii: "\"") && p + 1 < span.end && p[1] == UInt8(ascii: "\"") ? 2 : 1
+            }
+            names.append(String(decoding: bytes, as: UTF8.self))
+        }
+        var end = start + length
+        if end > start, end[-1] == UInt8(ascii: "\r") { end -= 1 }
+        let shown = CSVLineParser.quote(start, end)
+        if case .failure = split {
+            throw .missingColumn(path: path, column: options.sensorColumn, option: "sensorColumn", header: shown)
+        }
+        func position(_ name: String, _ option: String) throws(CSVSourceError) -> Int {
+            guard let index = names.firstIndex(of: name) else {
+                throw .missingColumn(path: path, column: name, option: option, header: shown)
+            }
+            return index
+        }
+        let sensor = try position(options.sensorColumn, "sensorColumn")
+        let timestamp = try position(options.timestampColumn, "timestampColumn")
+        let value = try position(options.valueColumn, "valueColumn")
+        var unit: Int? = nil
+        var fileUnit: CSVUnitAlias? = nil
+        if let unitColumn = options.unitColumn, let index = names.firstIndex(of: unitColumn) {
+            unit = index
+        } else if let given = options.unit {
+            fileUnit = CSVUnitAlias(given.name, given, factor: options.unitFactor)
+        } else {
+            throw .missingColumn(path: path, column: options.unitColumn ?? "unit", option: "unitColumn", header: shown)
+        }
+        var joined = names.joined(separator: options.delimiter == .tab ? "\\t" : options.delimiter.rawValue)
+        if joined.count > 200 { joined = String(joined.prefix(200)) + "…" }
+        let columns = CSVColumnMap(names: names, header: joined, sensor: sensor, timestamp: timestamp, value: value, unit: unit)
+        rowParser = CSVRowParser(columns: columns, options: options, fileUnit: fileUnit)
+        fastPath = columns.isCanonicalOrder && options.delimiter == .comma
+    }
+
     private func malformed(_ problem: CSVLineProblem) throws(CSVSourceError) {
         rejections.add(1, reason: problem.reason)
-        switch policy {
-        case .skip:
-            if malformedLines.count < maxRecordedProblems { malformedLines.append(MalformedLine(line: linesRead, problem: problem)) }
-        case .fail:
+        if policy == .fail, problem.isMalformed {
             pendingError = .malformedLine(path: path, line: linesRead, problem: problem)
+        } else if malformedLines.count < maxRecordedProblems {
+            malformedLines.append(MalformedLine(line: linesRead, problem: problem))
         }
     }
 
