@@ -94,7 +94,8 @@ def main():
     files["truncated-header.drsnap"] = good[:100]
     files["truncated-blocks.drsnap"] = good[:-5]
     files["badMagic.drsnap"] = b"\x88" + good[1:]
-    files["unsupportedVersion.drsnap"] = good[:8] + struct.pack("<H", 2) + good[10:]
+    # A version from the far future (0xFFFF), so that no later format makes it readable.
+    files["unsupportedVersion.drsnap"] = good[:8] + struct.pack("<H", 0xFFFF) + good[10:]
     flipped = bytearray(good)
     flipped[33] ^= 1
     files["headerChecksumMismatch.drsnap"] = bytes(flipped)

@@ -6,9 +6,11 @@ internal import CDenseRecordsJemalloc
 /// Chunked record storage in a leased jemalloc arena: the state behind
 /// ``RecordArena`` and ``SealedRecords``.
 ///
-/// It owns what it points to. It is `~Copyable`, so exactly one value holds a
-/// given chunk table at a time, and its `deinit` frees its chunks (one
-/// `dallocx` each), purges their pages, and frees the table. It holds an
+/// It is `~Copyable`, so exactly one value writes a given chunk table. The
+/// table (a ``ChunkTable``) owns the chunks through one ``ChunkOwner`` each and
+/// is shared with the live views taken from the arena: when the storage and
+/// every view that holds the table are gone, the chunks are freed (one
+/// `dallocx` each) and their pages purged. It holds an
 /// ``ArenaLease``: ``RecordArena/seal()`` moves the storage into a
 /// ``SealedRecords`` and gives the arena's fresh storage the same lease, so a
 /// RecordArena and all its sealed parts share one jemalloc arena, which goes
@@ -16,7 +18,8 @@ internal import CDenseRecordsJemalloc
 /// call a `destroy()`.
 ///
 /// Invariants (checked by `checkInvariants()` in debug builds):
-/// - `chunks[0..<chunkCount]` are live chunk allocations in `lease.arena`.
+/// - `chunks == table?.pointers`; `chunks[0..<chunkCount]` are live chunk
+///   allocations in `lease.arena`, owned by `table.owners[0..<chunkCount]`.
 /// - Every chunk but the last holds exactly `recordsPerChunk` records of capacity;
 ///   the last holds `lastChunkBytes / recordSize` (at most `recordsPerChunk`).
 ///   So record `i` lives at `chunks[i / recordsPerChunk] + i % recordsPerChunk`.
@@ -28,9 +31,18 @@ struct ChunkStorage: ~Copyable {
     @usableFromInline var count = 0
     @usableFromInline var cursor: UnsafeMutablePointer<sensor_record_t>? = nil
     @usableFromInline var writeEnd: UnsafeMutablePointer<sensor_record_t>? = nil
+    /// `table.pointers`, kept here so the hot paths load one pointer.
     @usableFromInline var chunks: UnsafeMutablePointer<UnsafeMutablePointer<sensor_record_t>>? = nil
     @usableFromInline var chunkCount = 0
     var tableCapacity = 0
+    /// The chunk table: owns the chunks (one ``ChunkOwner`` each) and caches
+    /// their zone maps; views share it.
+    var table: ChunkTable? = nil
+    /// Set by in-place writes (`subscript` set, `forEachMutableChunk`): the
+    /// cached zone maps may be stale and are dropped before the next read of one.
+    @usableFromInline var zoneMapsMayBeStale = false
+    /// Whether the arena's publisher has been asked for: only then do appends publish.
+    var publishes = false
     var lastChunkBytes = 0
     var allocatedBytes = 0
     var relocatedChunks = 0
@@ -188,6 +200,7 @@ struct ChunkStorage: ~Copyable {
         }
         if chunkCount == tableCapacity { growTable() }
         chunks.unsafelyUnwrapped[chunkCount] = raw.bindMemory(to: sensor_record_t.self, capacity: held / ChunkGeometry.recordSize)
+        table.unsafelyUnwrapped.owners.append(ChunkOwner(base: raw, lease: lease.unsafelyUnwrapped))
         chunkCount += 1
         lastChunkBytes = held
         allocatedBytes += held
@@ -211,50 +224,66 @@ struct ChunkStorage: ~Copyable {
         let moved = raw.bindMemory(to: sensor_record_t.self, capacity: bytes / ChunkGeometry.recordSize)
         let stored = chunkRecordCount(chunkCount - 1)
         moved.update(from: last, count: stored)
-        arena.freeChunk(UnsafeMutableRawPointer(last))
+        // Views may read the current table's entry for the old chunk: write the
+        // new one into a copy. The old chunk's owner frees it once no table lists it.
+        replaceTable(capacity: tableCapacity)
         chunks.unsafelyUnwrapped[chunkCount - 1] = moved
+        table.unsafelyUnwrapped.owners[chunkCount - 1] = ChunkOwner(base: raw, lease: lease.unsafelyUnwrapped)
         allocatedBytes += bytes - lastChunkBytes
         lastChunkBytes = bytes
         relocatedChunks += 1
     }
 
     private mutating func growTable() {
-        let newCapacity = max(16, tableCapacity * 2)
-        let table = UnsafeMutablePointer<UnsafeMutablePointer<sensor_record_t>>.allocate(capacity: newCapacity)
-        if let chunks {
-            table.moveInitialize(from: chunks, count: chunkCount)
-            chunks.deallocate()
-        }
-        chunks = table
-        tableCapacity = newCapacity
+        replaceTable(capacity: max(16, tableCapacity * 2))
     }
 
-    /// Frees every chunk (one `dallocx` each) and returns their pages to the OS.
+    /// Moves the entries into a new table of `capacity` entries. The old table
+    /// stays alive, unchanged, for as long as a view holds it.
+    private mutating func replaceTable(capacity: Int) {
+        let next = ChunkTable(capacity: capacity, copying: table)
+        table = next
+        chunks = next.pointers
+        tableCapacity = capacity
+    }
+
+    /// Lets go of every chunk and returns their pages to the OS.
     ///
-    /// Chunks are freed one by one, not with an `arena.<i>.reset`, because the
-    /// jemalloc arena may hold other stores' chunks: the sealed parts of the
-    /// same RecordArena, or any store's in the shared arena.
+    /// Dropping the table drops one reference to each chunk's owner; a chunk
+    /// no view holds is freed at once (one `dallocx` each, then
+    /// `arena.<i>.purge`). Chunks are freed one by one, not with an
+    /// `arena.<i>.reset`, because the jemalloc arena may hold other stores'
+    /// chunks: the sealed parts of the same RecordArena, or any store's in the
+    /// shared arena.
     mutating func removeAll() {
-        releaseChunks()
+        table = nil
+        chunks = nil
+        tableCapacity = 0
         count = 0
         chunkCount = 0
         lastChunkBytes = 0
         allocatedBytes = 0
         cursor = nil
         writeEnd = nil
+        zoneMapsMayBeStale = false
     }
 
-    private func releaseChunks() {
-        guard let lease, chunkCount > 0 else { return }
-        for chunk in 0..<chunkCount { lease.arena.freeChunk(UnsafeMutableRawPointer(chunks.unsafelyUnwrapped[chunk])) }
-        lease.arena.purge()
+    // MARK: Zone maps
+
+    /// Drops the cached zone maps if records were written in place since they were computed.
+    mutating func refreshZoneMaps() {
+        guard zoneMapsMayBeStale else { return }
+        table?.invalidateZoneMaps()
+        zoneMapsMayBeStale = false
     }
 
-    /// Frees the chunks and the chunk table. Dropping the lease afterwards
-    /// returns the jemalloc arena to the pool if this was its last holder.
-    deinit {
-        releaseChunks()
-        chunks?.deallocate()
+    /// The zone map of the records chunk `chunk` holds now.
+    ///
+    /// - Complexity: O(1) once computed; a chunk's map is computed on first
+    ///   request, and the last chunk's is extended from the records it already
+    ///   summarized, so appends never pay for it.
+    func zoneMap(ofChunk chunk: Int) -> ZoneMap {
+        table.unsafelyUnwrapped.zoneMap(ofChunk: chunk, recordCount: chunkRecordCount(chunk))
     }
 
     /// Ends the write window: a sealed store is never appended to.

@@ -16,6 +16,8 @@ public struct MergedRecords: Sendable {
     public let parts: [SealedRecords]
     /// `starts[k]` is the index of part `k`'s first record; one extra entry holds the total.
     @usableFromInline let starts: [Int]
+    /// `blockStarts[k]` is the index of part `k`'s first block; one extra entry holds the total.
+    let blockStarts: [Int]
 
     /// Reads `parts` as one sequence.
     ///
@@ -27,6 +29,10 @@ public struct MergedRecords: Sendable {
         starts.reserveCapacity(parts.count + 1)
         for part in parts { starts.append(starts[starts.count - 1] + part.count) }
         self.starts = starts
+        var blockStarts = [0]
+        blockStarts.reserveCapacity(parts.count + 1)
+        for part in parts { blockStarts.append(blockStarts[blockStarts.count - 1] + part.blockCount) }
+        self.blockStarts = blockStarts
     }
 
     /// Accesses the record at `position`.
@@ -59,6 +65,46 @@ extension MergedRecords: ChunkedRecords {
     @inlinable
     public func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E) {
         for part in parts { try part.forEachSpan(body) }
+    }
+}
+
+extension MergedRecords: RecordBlockStore {
+    /// The number of blocks, summed over the parts.
+    public var blockCount: Int { blockStarts[blockStarts.count - 1] }
+
+    /// The part holding block `block`, and the block's index within it.
+    private func locate(_ block: Int) -> (part: Int, local: Int) {
+        require(block >= 0 && block < blockCount, "MergedRecords: block \(block) out of range 0..<\(blockCount)")
+        // Parts without records have no blocks, so the last part starting at or
+        // before `block` is the one that holds it.
+        let part = searchLastIndex(in: parts.count, withKeyAtMost: block) { blockStarts[$0] }
+        return (part, block - blockStarts[part])
+    }
+
+    /// The zone map of block `block`: one chunk of one part.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`; any other traps.
+    /// - Returns: The ranges of the block's records.
+    /// - Complexity: O(log *k*) in the parts, plus the part's cost.
+    public func zoneMap(ofBlock block: Int) -> ZoneMap {
+        let (part, local) = locate(block)
+        return parts[part].zoneMap(ofBlock: local)
+    }
+
+    /// Calls `body` with block `block`'s records as packed rows.
+    ///
+    /// - Parameters:
+    ///   - block: A block index in `0..<blockCount`; any other traps.
+    ///   - columns: Ignored: a chunk is rows.
+    ///   - body: Reads the block. The buffer is valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    /// - Complexity: O(log *k*) in the parts, plus `body`.
+    public func withBlock<Result, E: Error>(
+        _ block: Int, columns: RecordColumnSet, _ body: (RecordBlock) throws(E) -> Result
+    ) throws(E) -> Result {
+        let (part, local) = locate(block)
+        return try parts[part].withBlock(local, columns: columns, body)
     }
 }
 

@@ -52,6 +52,8 @@ public final class RecordArena {
     // Mutable state lives behind a pointer: a class's stored `var`s would pay a
     // dynamic exclusivity check on every append and read.
     @usableFromInline let storage: UnsafeMutablePointer<ChunkStorage>
+    /// Where the writer publishes views for other tasks; see ``publisher``.
+    let viewPublisher = RecordArenaPublisher()
 
     /// Creates an empty arena.
     ///
@@ -139,6 +141,8 @@ public final class RecordArena {
 
     @usableFromInline
     func appendSlowPath(_ record: sensor_record_t) throws(RecordArenaError) {
+        // A chunk boundary: publish the records so far, if anyone reads them.
+        if storage.pointee.publishes { publish() }
         // Reached once per chunk (and per size-class step of a small last
         // chunk), never per record: the place where a producer that never
         // suspends learns that its ingest has stopped.
@@ -179,6 +183,7 @@ public final class RecordArena {
             remaining -= copied
         }
         storage.pointee.checkInvariants()
+        if storage.pointee.publishes { publish() }
     }
 
     /// Copies of at least this many records (64 KiB) fault their pages in with one
@@ -228,6 +233,7 @@ public final class RecordArena {
         }
         try reserveCapacity(Self.saturatingSum(storage.pointee.count, records.underestimatedCount))
         for record in records { try append(raw: record.raw) }
+        if storage.pointee.publishes { publish() }
     }
 
     /// `a + b`, or `Int.max` when that overflows: a count no machine can hold,
@@ -261,15 +267,20 @@ public final class RecordArena {
     ///
     /// Each chunk is freed (`dallocx`) and `arena.<i>.purge` returns the
     /// pages; the arena keeps its jemalloc arena and can be filled again.
+    /// Chunks that live views (``RecordArenaView``) still read are freed when
+    /// the last such view is dropped; the ``publisher`` publishes the empty arena.
     ///
     /// - Complexity: O(*c*), where *c* is the number of chunks (one per 99,864 records).
     public func removeAll() {
         storage.pointee.removeAll()
+        if storage.pointee.publishes { publish() }
     }
 
     /// Moves the records into an immutable, `Sendable` ``SealedRecords`` without copying them.
     ///
-    /// Afterwards this arena is empty and usable. It and every part it has
+    /// Afterwards this arena is empty and usable; its ``publisher`` publishes
+    /// the empty arena, and views taken before keep reading the sealed records,
+    /// which are immutable from now on. It and every part it has
     /// sealed share one jemalloc arena, so sealing repeatedly, and keeping the
     /// parts, never takes another one: there is no limit on the number of live
     /// sealed parts. Dropping a part frees its own chunks at once; the jemalloc
@@ -280,10 +291,13 @@ public final class RecordArena {
     public func seal() -> SealedRecords {
         // Move the storage out (ownership passes; no record or pointer is copied)
         // and leave a fresh, empty one in its place, on the same lease.
+        storage.pointee.refreshZoneMaps()
         var moved = storage.move()
         storage.initialize(to: ChunkStorage(
             byteLimit: moved.byteLimit, hugePages: moved.hugePages,
             lease: moved.lease, cancellation: moved.cancellation))
+        storage.pointee.publishes = moved.publishes
+        if moved.publishes { publish() }
         moved.closeWriteWindow()
         return SealedRecords(storage: moved)
     }
@@ -303,6 +317,8 @@ public final class RecordArena {
         _ body: (UnsafeMutableBufferPointer<sensor_record_t>) throws(E) -> Void
     ) throws(E) {
         let chunkCount = storage.pointee.filledChunkCount
+        // The body may change records: the cached zone maps are dropped before the next read.
+        storage.pointee.zoneMapsMayBeStale = true
         for chunk in 0..<chunkCount { try body(storage.pointee.buffer(ofChunk: chunk)) }
     }
 
@@ -313,7 +329,10 @@ public final class RecordArena {
     @inlinable
     public subscript(position: Int) -> SensorRecord {
         get { SensorRecord(storage.pointee.pointer(at: position).pointee) }
-        set { storage.pointee.pointer(at: position).pointee = newValue.raw }
+        set {
+            storage.pointee.pointer(at: position).pointee = newValue.raw
+            storage.pointee.zoneMapsMayBeStale = true
+        }
     }
 }
 
@@ -343,5 +362,91 @@ extension RecordArena: ChunkedRecords {
         for chunk in 0..<chunkCount {
             try body(Span(_unsafeElements: UnsafeBufferPointer(storage.pointee.buffer(ofChunk: chunk))))
         }
+    }
+}
+
+// MARK: Live views
+
+extension RecordArena {
+    /// A `Sendable` view of every record appended so far, which it also publishes.
+    ///
+    /// Call it on the writer's side and hand the view to readers on other
+    /// tasks; readers that should take views themselves use ``publisher``.
+    /// See ``RecordArenaView`` for what a view keeps alive.
+    ///
+    /// - Returns: A view of the first ``count`` records, as they are now.
+    /// - Complexity: O(1); no allocation.
+    public func view() -> RecordArenaView {
+        storage.pointee.refreshZoneMaps()
+        let view = RecordArenaView(table: storage.pointee.table, count: storage.pointee.count)
+        if storage.pointee.publishes { viewPublisher.publish(view) }
+        return view
+    }
+
+    /// Publishes every record appended so far to ``publisher``'s views.
+    ///
+    /// Appends publish on their own at the end of each bulk append and each
+    /// time a single append starts a new chunk (about every 100,000 records);
+    /// call this to publish single appends sooner.
+    ///
+    /// - Complexity: O(1): one lock.
+    public func publish() {
+        storage.pointee.refreshZoneMaps()
+        viewPublisher.publish(RecordArenaView(table: storage.pointee.table, count: storage.pointee.count))
+    }
+
+    /// The `Sendable` source of views of this arena for other tasks.
+    ///
+    /// The first access turns publication on and publishes the records so
+    /// far; from then on the arena publishes as ``publish()`` describes. An
+    /// arena whose publisher is never asked for pays nothing for it.
+    ///
+    /// - Complexity: O(1).
+    public var publisher: RecordArenaPublisher {
+        if !storage.pointee.publishes {
+            storage.pointee.publishes = true
+            publish()
+        }
+        return viewPublisher
+    }
+}
+
+// MARK: Blocks
+
+extension RecordArena: RecordBlockStore {
+    /// The number of blocks: one per chunk that holds records.
+    public var blockCount: Int { storage.pointee.filledChunkCount }
+
+    /// The zone map of chunk `block`'s records.
+    ///
+    /// Appends do not compute zone maps: a chunk's map is computed the first
+    /// time it is asked for and cached, and the last chunk's cached map is
+    /// extended from the record it had reached (a "summarized up to"
+    /// watermark), so the append path is unchanged. In-place writes drop the
+    /// cached maps, which are recomputed on the next request.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`; any other traps.
+    /// - Returns: The ranges of the chunk's records.
+    /// - Complexity: O(1) once cached; O(*r*) in the records not yet summarized.
+    public func zoneMap(ofBlock block: Int) -> ZoneMap {
+        require(block >= 0 && block < blockCount, "RecordArena: block \(block) out of range 0..<\(blockCount)")
+        storage.pointee.refreshZoneMaps()
+        return storage.pointee.zoneMap(ofChunk: block)
+    }
+
+    /// Calls `body` with chunk `block`'s records as packed rows.
+    ///
+    /// - Parameters:
+    ///   - block: A block index in `0..<blockCount`; any other traps.
+    ///   - columns: Ignored: a chunk is rows.
+    ///   - body: Reads the block. The buffer is valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    /// - Complexity: O(1) plus `body`.
+    public func withBlock<Result, E: Error>(
+        _ block: Int, columns: RecordColumnSet, _ body: (RecordBlock) throws(E) -> Result
+    ) throws(E) -> Result {
+        require(block >= 0 && block < blockCount, "RecordArena: block \(block) out of range 0..<\(blockCount)")
+        return try body(.rows(UnsafeBufferPointer(storage.pointee.buffer(ofChunk: block))))
     }
 }

@@ -22,10 +22,19 @@ public import CDenseRecords
 // only read, and concurrent reads of unchanging memory do not race.
 public final class SealedRecords: @unchecked Sendable {
     @usableFromInline let storage: ChunkStorage
+    /// The order of the records: ``RecordOrdering/sensorThenTime`` for the
+    /// result of ``RecordArena/seal(sortedBy:)``, otherwise ``RecordOrdering/unordered``.
+    public let recordOrdering: RecordOrdering
+    /// Each sensor's run of records, by ascending sensor id, when
+    /// ``recordOrdering`` is ``RecordOrdering/sensorThenTime``; otherwise empty.
+    public let sensorRuns: [SensorRun]
 
-    /// Takes ownership of `storage`; its `deinit` frees the chunks when this object goes away.
-    init(storage: consuming ChunkStorage) {
+    /// Takes ownership of `storage`; its chunks are freed when this object and
+    /// every view that lists them are gone.
+    init(storage: consuming ChunkStorage, ordering: RecordOrdering = .unordered, sensorRuns: [SensorRun] = []) {
         self.storage = storage
+        self.recordOrdering = ordering
+        self.sensorRuns = sensorRuns
     }
 
     /// Figures for this part's own chunks, exact though it shares a jemalloc arena.
@@ -67,5 +76,36 @@ extension SealedRecords: ChunkedRecords {
         for chunk in 0..<storage.filledChunkCount {
             try body(Span(_unsafeElements: UnsafeBufferPointer(storage.buffer(ofChunk: chunk))))
         }
+    }
+}
+
+extension SealedRecords: RecordBlockStore {
+    /// The number of blocks: one per chunk that holds records.
+    public var blockCount: Int { storage.filledChunkCount }
+
+    /// The zone map of chunk `block`'s records, computed on first request and cached.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`; any other traps.
+    /// - Returns: The ranges of the chunk's records.
+    /// - Complexity: O(1) once cached; O(*r*) in the chunk's records the first time.
+    public func zoneMap(ofBlock block: Int) -> ZoneMap {
+        require(block >= 0 && block < blockCount, "SealedRecords: block \(block) out of range 0..<\(blockCount)")
+        return storage.zoneMap(ofChunk: block)
+    }
+
+    /// Calls `body` with chunk `block`'s records as packed rows.
+    ///
+    /// - Parameters:
+    ///   - block: A block index in `0..<blockCount`; any other traps.
+    ///   - columns: Ignored: a chunk is rows.
+    ///   - body: Reads the block. The buffer is valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    /// - Complexity: O(1) plus `body`.
+    public func withBlock<Result, E: Error>(
+        _ block: Int, columns: RecordColumnSet, _ body: (RecordBlock) throws(E) -> Result
+    ) throws(E) -> Result {
+        require(block >= 0 && block < blockCount, "SealedRecords: block \(block) out of range 0..<\(blockCount)")
+        return try body(.rows(UnsafeBufferPointer(storage.buffer(ofChunk: block))))
     }
 }

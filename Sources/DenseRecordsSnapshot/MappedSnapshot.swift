@@ -63,6 +63,9 @@ public final class MappedSnapshot: @unchecked Sendable {
     @usableFromInline let blockStride: Int
     private let verifiedWords: UnsafeMutablePointer<Atomic<UInt64>>
     private let verifiedWordCount: Int
+    /// Version 1 files have no block directory: their zone maps are computed
+    /// on first request and kept here. Empty for version 2.
+    let computedZoneMaps: SanitizerVisibleMutex<[ZoneMap?]>
 
     /// Opens the snapshot at `path` read-only and maps it, without reading its blocks.
     ///
@@ -75,10 +78,13 @@ public final class MappedSnapshot: @unchecked Sendable {
     ///   end show that it was committed;
     ///   ``SnapshotError/exceedsPhysicalMemory(purpose:requestedBytes:physicalBytes:)``
     ///   if the header claims more blocks than the verification bitset (one bit
-    ///   per block) could hold in memory.
-    /// - Complexity: O(1): two header slots are read (8 KiB) and one `mmap` made,
-    ///   whatever the record count. When one slot is damaged, the first block
-    ///   past the other's end is read too.
+    ///   per block) could hold in memory;
+    ///   ``SnapshotError/invalidBlockDirectory(segment:offset:reason:)`` if a
+    ///   version 2 block directory is damaged.
+    /// - Complexity: Two header slots are read (8 KiB) and one `mmap` made; a
+    ///   version 2 file's block directories (80 bytes per block, about 8 KiB
+    ///   per million records) are checked, and no block is read. When one
+    ///   slot is damaged, the first block past the other's end is read too.
     public convenience init(contentsOf path: String) throws(SnapshotError) {
         let file = try SnapshotFile(path: path, .readOnly)
         try self.init(file: file, header: file.readHeader().header)
@@ -110,6 +116,14 @@ public final class MappedSnapshot: @unchecked Sendable {
         verifiedWordCount = words
         verifiedWords = .allocate(capacity: verifiedWordCount)
         for word in 0..<verifiedWordCount { (verifiedWords + word).initialize(to: Atomic(0)) }
+        let hasDirectory = SnapshotFormat.hasDirectory(header.formatVersion)
+        computedZoneMaps = SanitizerVisibleMutex(hasDirectory ? [] : [ZoneMap?](repeating: nil, count: header.blockCount))
+        if hasDirectory {
+            // Zone maps decide which blocks a query reads: check them before any is trusted.
+            for segment in header.segments.indices {
+                try SnapshotFormat.verifyDirectory(ofSegment: segment, of: header, base: mapping)
+            }
+        }
     }
 
     deinit {

@@ -41,6 +41,10 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     /// wrong block index or record count: the block was copied from elsewhere.
     case misplacedBlock(block: Int, offset: Int, reason: String)
 
+    /// The block directory of segment `segment` (version 2) is damaged or
+    /// disagrees with the segment table or with its blocks, at `offset`.
+    case invalidBlockDirectory(segment: Int, offset: Int, reason: String)
+
     /// The newest valid header slot describes generation `olderGeneration`, but
     /// the other slot, at `slotOffset`, is damaged, and a block that matches its
     /// CRC32C continues the snapshot past generation `olderGeneration`'s end
@@ -95,6 +99,8 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
             return "snapshot block \(block) is damaged: CRC32C in its trailer at offset \(offset) is 0x\(hex(stored)), computed 0x\(hex(computed))"
         case let .misplacedBlock(block, offset, reason):
             return "snapshot block \(block) (trailer at offset \(offset)) is misplaced: \(reason)"
+        case let .invalidBlockDirectory(segment, offset, reason):
+            return "snapshot segment \(segment)'s block directory is invalid at offset \(offset): \(reason)"
         case let .damagedNewerHeader(slotOffset, older, newer, blockOffset):
             return "snapshot header slot at offset \(slotOffset) is damaged, but the block whose trailer is at offset \(blockOffset) matches its CRC32C and continues the snapshot past generation \(older)'s end: generation \(newer) was committed, so falling back to generation \(older) would drop its records"
         case let .exceedsPhysicalMemory(purpose, requested, physical):

@@ -4,19 +4,27 @@ import InternalDenseRecordsUtilities
 internal import CDenseRecordsShims
 internal import CDenseRecords
 
-/// Constants and the parsing entry points of the snapshot file format, version 1.
+/// Constants and the parsing entry points of the snapshot file format, versions 1 and 2.
 ///
-/// A snapshot file is two 4 KiB header slots followed by blocks of packed
-/// 21-byte records, each block closed by a 16-byte trailer that holds its
-/// CRC32C. docs/snapshot-format.md is the full specification; this type is the
-/// reference implementation of its checks.
+/// A snapshot file is two 4 KiB header slots followed by segments of blocks
+/// of packed 21-byte records, each block closed by a 16-byte trailer that
+/// holds its CRC32C. Version 2 (written since the read path's zone maps)
+/// follows each segment's blocks with a block directory: one 80-byte entry
+/// per block with its kind (0 = packed rows; other kinds are reserved for
+/// later encodings such as compressed columns), its file offset and length,
+/// and its zone map, closed by a CRC32C, so a reader tests every block's
+/// ranges without touching the blocks. Version 1 files are read as before
+/// and appended to in version 1. docs/snapshot-format.md is the full
+/// specification; this type is the reference implementation of its checks.
 ///
 /// The parsing functions take raw bytes, so a fuzzer (or any other caller
 /// with bytes of unknown origin) can run them: they throw a ``SnapshotError``
 /// for every defect and never trap or read outside the buffer.
 public enum SnapshotFormat {
-    /// The newest format version this library reads and the one it writes: 1.
-    public static let currentVersion: UInt16 = 1
+    /// The newest format version this library reads and the one it writes: 2.
+    ///
+    /// Appends keep a file's own version, so a version 1 file stays one.
+    public static let currentVersion: UInt16 = 2
 
     /// The eight magic bytes at the start of each header slot,
     /// `89 44 52 53 4E 41 50 0A` (`\x89DRSNAP\n`), as a little-endian integer.
@@ -62,7 +70,7 @@ public enum SnapshotFormat {
         static let recordsPerBlock = 16, segmentCount = 20, generation = 24, recordCount = 32
         static let blockCount = 40, creationTime = 48, modificationTime = 56, fileSize = 64
         static let checksum = 72, segments = 96
-        /// Bytes 76 ..< 96: zero in version 1, and checked.
+        /// Bytes 76 ..< 96: zero in versions 1 and 2, and checked.
         static let reserved = 76..<96
     }
 
@@ -112,6 +120,9 @@ public enum SnapshotFormat {
     public static func validate(_ bytes: UnsafeRawBufferPointer) throws(SnapshotError) -> SnapshotHeader {
         let header = try parseHeader(bytes)
         guard let base = bytes.baseAddress else { return header }
+        if hasDirectory(header.formatVersion) {
+            for segment in header.segments.indices { try verifyDirectory(ofSegment: segment, of: header, base: base) }
+        }
         for block in 0..<header.blockCount {
             try verifyBlock(block, of: header, base: base)
         }
@@ -228,7 +239,7 @@ public enum SnapshotFormat {
                     offset: entry,
                     reason: "segment \(index) (offset \(segment.fileOffset), \(segment.recordCount) records from record \(segment.firstRecord), block \(segment.firstBlock)) does not follow the one before it (offset \(offset), record \(records), block \(blocks))")
             }
-            offset += segment.byteCount(recordsPerBlock: perBlock)
+            offset += segment.byteCount(recordsPerBlock: perBlock, formatVersion: version)
             records += segment.recordCount
             blocks += segment.blockCount(recordsPerBlock: perBlock)
             guard offset <= maximumFileSize else {
@@ -328,6 +339,18 @@ public enum SnapshotFormat {
             throw .misplacedBlock(
                 block: block, offset: trailerOffset,
                 reason: "its trailer names block \(index) with \(count) records, expected block \(block) with \(location.recordCount)")
+        }
+        if hasDirectory(header.formatVersion) {
+            // The directory's zone map must be the records' own: a query trusts it to skip the block.
+            let entryOffset = header.directoryEntryOffset(ofBlock: block)
+            let stored = decodeDirectoryEntry(base + entryOffset, index: block).zoneMap
+            let records = UnsafeRawPointer(payload).assumingMemoryBound(to: sensor_record_t.self)
+            let actual = ZoneMap(summarizing: UnsafeBufferPointer(start: records, count: location.recordCount))
+            guard stored == actual else {
+                throw .invalidBlockDirectory(
+                    segment: header.segmentIndex(containingBlock: block), offset: entryOffset,
+                    reason: "block \(block)'s zone map differs from its records'")
+            }
         }
     }
 

@@ -29,9 +29,11 @@ public struct SnapshotHeader: Sendable, Equatable {
             (recordCount + recordsPerBlock - 1) / recordsPerBlock
         }
 
-        /// The number of bytes the segment's blocks take.
-        func byteCount(recordsPerBlock: Int) -> Int {
-            recordCount * SnapshotFormat.recordSize + blockCount(recordsPerBlock: recordsPerBlock) * SnapshotFormat.trailerSize
+        /// The number of bytes the segment takes: its blocks, and in version 2 its block directory.
+        func byteCount(recordsPerBlock: Int, formatVersion: UInt16) -> Int {
+            let blocks = blockCount(recordsPerBlock: recordsPerBlock)
+            let directory = SnapshotFormat.hasDirectory(formatVersion) ? SnapshotFormat.directoryByteCount(blocks: blocks) : 0
+            return recordCount * SnapshotFormat.recordSize + blocks * SnapshotFormat.trailerSize + directory
         }
     }
 
@@ -76,16 +78,17 @@ public struct SnapshotHeader: Sendable, Equatable {
     }
 
     /// Creates the header of a fresh snapshot of `recordCount` records in one segment.
-    init(recordCount: Int, recordsPerBlock: Int, creationTime: Int64) {
+    init(recordCount: Int, recordsPerBlock: Int, creationTime: Int64, formatVersion: UInt16 = SnapshotFormat.currentVersion) {
         let segment = Segment(fileOffset: SnapshotFormat.dataOffset, recordCount: recordCount, firstRecord: 0, firstBlock: 0)
-        self.formatVersion = SnapshotFormat.currentVersion
+        self.formatVersion = formatVersion
         self.recordsPerBlock = recordsPerBlock
         self.generation = 0
         self.recordCount = recordCount
         self.blockCount = segment.blockCount(recordsPerBlock: recordsPerBlock)
         self.creationTimeNanoseconds = creationTime
         self.modificationTimeNanoseconds = creationTime
-        self.fileSize = SnapshotFormat.dataOffset + segment.byteCount(recordsPerBlock: recordsPerBlock)
+        self.fileSize = SnapshotFormat.dataOffset
+            + (recordCount == 0 ? 0 : segment.byteCount(recordsPerBlock: recordsPerBlock, formatVersion: formatVersion))
         self.segments = recordCount == 0 ? [] : [segment]
         self.slotOffset = 0
     }
@@ -97,7 +100,7 @@ public struct SnapshotHeader: Sendable, Equatable {
         next.generation += 1
         next.recordCount += count
         next.blockCount += segment.blockCount(recordsPerBlock: recordsPerBlock)
-        next.fileSize += segment.byteCount(recordsPerBlock: recordsPerBlock)
+        next.fileSize += segment.byteCount(recordsPerBlock: recordsPerBlock, formatVersion: formatVersion)
         next.modificationTimeNanoseconds = modificationTime
         next.segments.append(segment)
         next.slotOffset = SnapshotFormat.slotOffset(forGeneration: next.generation)

@@ -23,6 +23,11 @@ public struct SnapshotWriteOptions: Sendable, Equatable {
     /// `nil` for the current time.
     public var creationTimeNanoseconds: Int64?
 
+    /// The format version to write: ``SnapshotFormat/currentVersion`` (2, with
+    /// block directories and zone maps) by default, or 1 for readers that
+    /// predate version 2. It must lie in `1...SnapshotFormat.currentVersion`.
+    public var formatVersion: UInt16 = SnapshotFormat.currentVersion
+
     /// Creates write options.
     ///
     /// - Parameters:
@@ -34,6 +39,20 @@ public struct SnapshotWriteOptions: Sendable, Equatable {
             "recordsPerBlock \(recordsPerBlock) is outside 1...\(SnapshotFormat.maximumRecordsPerBlock)")
         self.recordsPerBlock = recordsPerBlock
         self.creationTimeNanoseconds = creationTimeNanoseconds
+    }
+
+    /// Creates write options for a given format version.
+    ///
+    /// - Parameters:
+    ///   - formatVersion: The version to write; traps outside `1...SnapshotFormat.currentVersion`.
+    ///   - recordsPerBlock: Records per block; traps outside `1...SnapshotFormat.maximumRecordsPerBlock`.
+    ///   - creationTimeNanoseconds: The creation time to record, or `nil` for now.
+    public init(formatVersion: UInt16, recordsPerBlock: Int = RecordArena.recordsPerChunk, creationTimeNanoseconds: Int64? = nil) {
+        require(
+            formatVersion >= 1 && formatVersion <= SnapshotFormat.currentVersion,
+            "formatVersion \(formatVersion) is outside 1...\(SnapshotFormat.currentVersion)")
+        self.init(recordsPerBlock: recordsPerBlock, creationTimeNanoseconds: creationTimeNanoseconds)
+        self.formatVersion = formatVersion
     }
 }
 
@@ -73,7 +92,7 @@ extension ChunkedRecords {
     public func writeSnapshot(to path: String, options: SnapshotWriteOptions = .init()) throws(SnapshotError) -> SnapshotHeader {
         let header = SnapshotHeader(
             recordCount: count, recordsPerBlock: options.recordsPerBlock,
-            creationTime: options.creationTimeNanoseconds ?? nanosecondsSinceEpoch())
+            creationTime: options.creationTimeNanoseconds ?? nanosecondsSinceEpoch(), formatVersion: options.formatVersion)
         let directory = directoryPart(of: path)
         let temporary = temporaryPath(for: path, in: directory)
         // Only a temporary file this call created is removed on failure: an exclusive
@@ -85,7 +104,7 @@ extension ChunkedRecords {
             region.initializeMemory(as: UInt8.self, repeating: 0)
             SnapshotFormat.encode(header, into: UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize]))
             try file.writeAll([UnsafeRawBufferPointer(region)])
-            try writeBlocks(to: file, recordsPerBlock: header.recordsPerBlock, firstBlock: 0)
+            try writeBlocks(to: file, recordsPerBlock: header.recordsPerBlock, firstBlock: 0, directoryFor: header.formatVersion)
             try file.sync()
         } catch {
             try? FileSystem.removeFile(atPath: temporary)
@@ -158,7 +177,9 @@ extension ChunkedRecords {
             try file.writeAll(UnsafeRawBufferPointer(slot), at: next.slotOffset)
             try file.sync()
             try file.seek(to: current.fileSize)
-            try writeBlocks(to: file, recordsPerBlock: current.recordsPerBlock, firstBlock: current.blockCount)
+            try writeBlocks(
+                to: file, recordsPerBlock: current.recordsPerBlock, firstBlock: current.blockCount,
+                segmentOffset: current.fileSize, directoryFor: current.formatVersion)
             try file.sync()
         } catch {
             // Not committed: give the space back. The uncommitted slot stays, and readers skip it.
@@ -174,13 +195,22 @@ extension ChunkedRecords {
     }
 
     /// Streams every record into `file` at its current position as blocks
-    /// numbered from `firstBlock`, each followed by its trailer.
+    /// numbered from `firstBlock`, each followed by its trailer, and, for a
+    /// file of format `version` 2 or later, the segment's block directory.
     ///
     /// A ``MappedSnapshot`` source is read block by block through its checked
     /// API, so a block that fails its CRC32C stops the write with its error
     /// instead of being written under a fresh checksum.
-    func writeBlocks(to file: borrowing SnapshotFile, recordsPerBlock: Int, firstBlock: Int) throws(SnapshotError) {
-        var stream = BlockStream(recordsPerBlock: recordsPerBlock, firstBlock: firstBlock)
+    ///
+    /// - Parameter segmentOffset: The file offset the segment starts at (the
+    ///   current position), which the directory records.
+    func writeBlocks(
+        to file: borrowing SnapshotFile, recordsPerBlock: Int, firstBlock: Int,
+        segmentOffset: Int = SnapshotFormat.dataOffset, directoryFor version: UInt16
+    ) throws(SnapshotError) {
+        var stream = BlockStream(
+            recordsPerBlock: recordsPerBlock, firstBlock: firstBlock,
+            segmentOffset: SnapshotFormat.hasDirectory(version) ? segmentOffset : nil)
         defer { stream.deallocate() }
         if let mapped = self as? MappedSnapshot {
             try mapped.forEachCheckedBlock { (chunk) throws(SnapshotError) in try stream.add(chunk, to: file) }
@@ -220,10 +250,18 @@ struct BlockStream {
     private var pendingTrailers = 0
     private let trailers = UnsafeMutableRawPointer.allocate(
         byteCount: BlockStream.ringSize * SnapshotFormat.trailerSize, alignment: 8)
+    /// Where the segment starts, when a block directory follows it (version 2).
+    private let segmentOffset: Int?
+    private let firstBlock: Int
+    /// The open block's zone map, and the closed blocks' (version 2 only).
+    private var zoneMap = ZoneMap()
+    private var zoneMaps: [ZoneMap] = []
 
-    init(recordsPerBlock: Int, firstBlock: Int) {
+    init(recordsPerBlock: Int, firstBlock: Int, segmentOffset: Int? = nil) {
         self.recordsPerBlock = recordsPerBlock
         self.block = firstBlock
+        self.firstBlock = firstBlock
+        self.segmentOffset = segmentOffset
         vectors.reserveCapacity(2 * BlockStream.ringSize + 2)
     }
 
@@ -237,6 +275,11 @@ struct BlockStream {
             let taken = Swift.min(remaining, recordsPerBlock - filled)
             let bytes = taken * SnapshotFormat.recordSize
             checksum = dr_crc32c(checksum, next, bytes)
+            if segmentOffset != nil {
+                for record in UnsafeBufferPointer(start: next.assumingMemoryBound(to: sensor_record_t.self), count: taken) {
+                    zoneMap.include(record)
+                }
+            }
             vectors.append(UnsafeRawBufferPointer(start: next, count: bytes))
             filled += taken
             recordsWritten += taken
@@ -253,6 +296,32 @@ struct BlockStream {
     mutating func finish(to file: borrowing SnapshotFile) throws(SnapshotError) {
         if filled > 0 { closeBlock() }
         try flush(to: file)
+        if let segmentOffset, !zoneMaps.isEmpty { try writeDirectory(to: file, segmentOffset: segmentOffset) }
+    }
+
+    /// Writes the segment's block directory: one entry per block, then its trailer.
+    private func writeDirectory(to file: borrowing SnapshotFile, segmentOffset: Int) throws(SnapshotError) {
+        let bytes = SnapshotFormat.directoryByteCount(blocks: zoneMaps.count)
+        let directory = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes, alignment: 8)
+        defer { directory.deallocate() }
+        directory.initializeMemory(as: UInt8.self, repeating: 0)
+        let base = directory.baseAddress.unsafelyUnwrapped
+        var offset = segmentOffset
+        for (local, map) in zoneMaps.enumerated() {
+            let blockBytes = map.recordCount * SnapshotFormat.recordSize + SnapshotFormat.trailerSize
+            let info = SnapshotBlockInfo(
+                index: firstBlock + local, kind: .packedRows, fileOffset: offset, byteCount: blockBytes, zoneMap: map)
+            SnapshotFormat.encodeDirectoryEntry(info, into: base + local * SnapshotFormat.directoryEntrySize)
+            offset += blockBytes
+        }
+        let entries = zoneMaps.count * SnapshotFormat.directoryEntrySize
+        let trailer = base + entries
+        trailer.storeBytes(of: UInt32(zoneMaps.count).littleEndian, toByteOffset: 4, as: UInt32.self)
+        trailer.storeBytes(of: UInt64(firstBlock).littleEndian, toByteOffset: 8, as: UInt64.self)
+        var crc = dr_crc32c(0, base, entries)
+        crc = dr_crc32c(crc, trailer + 4, SnapshotFormat.directoryTrailerSize - 4)
+        trailer.storeBytes(of: crc.littleEndian, toByteOffset: 0, as: UInt32.self)
+        try file.writeAll([UnsafeRawBufferPointer(directory)])
     }
 
     private mutating func flush(to file: borrowing SnapshotFile) throws(SnapshotError) {
@@ -270,5 +339,9 @@ struct BlockStream {
         block += 1
         filled = 0
         checksum = 0
+        if segmentOffset != nil {
+            zoneMaps.append(zoneMap)
+            zoneMap = ZoneMap()
+        }
     }
 }

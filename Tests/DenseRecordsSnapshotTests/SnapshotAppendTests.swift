@@ -70,7 +70,7 @@ struct SnapshotAppendTests {
         #expect(holdsExactly(try MappedSnapshot(contentsOf: path), 100))
         try makeArena(5, first: 100).appendSnapshot(to: path)
         let header = try MappedSnapshot(contentsOf: path).header
-        #expect(header.fileSize == committed + 5 * 21 + SnapshotFormat.trailerSize)
+        #expect(header.fileSize == committed + segmentBytes(records: 5, blocks: 1))
         #expect(try bytes(of: path).count == header.fileSize)
         #expect(holdsExactly(try MappedSnapshot(contentsOf: path), 105))
     }
@@ -87,7 +87,7 @@ struct SnapshotAppendTests {
         // over an older generation leaves, before any block is written. The reader uses
         // slot A (generation 0) and sees 10 records. (With generation 1's blocks still
         // there, the damage is reported instead: SnapshotRollbackTests.)
-        let generationZeroEnd = SnapshotFormat.dataOffset + 10 * 21 + 3 * SnapshotFormat.trailerSize
+        let generationZeroEnd = SnapshotFormat.dataOffset + segmentBytes(records: 10, blocks: 3)
         bytes.removeSubrange(generationZeroEnd...)
         bytes[SnapshotFormat.slotSize + 40] ^= 0xFF
         try write(bytes, to: path)

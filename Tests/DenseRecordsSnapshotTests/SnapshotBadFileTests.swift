@@ -80,9 +80,10 @@ struct SnapshotBadFileTests {
         let (folder, path, original) = try sample()
         defer { withExtendedLifetime(folder) {} }
         var bytes = original
-        storeLE(UInt16(2), &bytes, 8)
+        storeLE(SnapshotFormat.currentVersion + 1, &bytes, 8)
         resealHeader(&bytes)
-        try expectAllReaders(bytes, at: path, report: .unsupportedVersion(offset: 8, version: 2, newestSupported: 1))
+        try expectAllReaders(bytes, at: path, report: .unsupportedVersion(
+            offset: 8, version: SnapshotFormat.currentVersion + 1, newestSupported: SnapshotFormat.currentVersion))
     }
 
     @Test("A flipped bit in the header", arguments: [9, 16, 33, 50, 65, 100])
@@ -97,7 +98,8 @@ struct SnapshotBadFileTests {
         let computed = loadLE(UInt32.self, corrected, 72)
         if offset == 9 {
             // The version's high byte: caught as a version from the future before the checksum.
-            try expectAllReaders(bytes, at: path, report: .unsupportedVersion(offset: 8, version: 0x0401, newestSupported: 1))
+            try expectAllReaders(bytes, at: path, report: .unsupportedVersion(
+                offset: 8, version: 0x0400 | SnapshotFormat.currentVersion, newestSupported: SnapshotFormat.currentVersion))
         } else {
             try expectAllReaders(bytes, at: path, report: .headerChecksumMismatch(offset: 0, stored: stored, computed: computed))
         }
@@ -158,7 +160,7 @@ struct SnapshotBadFileTests {
         storeLE(UInt64(Self.count + 1), &bytes, 32)
         storeLE(UInt64(Self.count + 1), &bytes, 96 + 8)
         resealHeader(&bytes)
-        let described = SnapshotFormat.dataOffset + (Self.count + 1) * 21 + 7 * SnapshotFormat.trailerSize
+        let described = SnapshotFormat.dataOffset + segmentBytes(records: Self.count + 1, blocks: 7)
         try expectAllReaders(bytes, at: path, report: .recordCountMismatch(
             offset: 32, recordCount: Self.count + 1, describedSize: described, headerFileSize: original.count))
     }

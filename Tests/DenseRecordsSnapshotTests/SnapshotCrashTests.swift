@@ -101,9 +101,9 @@ struct SnapshotCrashTests {
         #expect(outcomes.count == 20)
         let switchPoint = outcomes.firstIndex(of: .new) ?? outcomes.count
         // The uncommitted slot (write, fsync), 14 block writes (13 chunks, then the last,
-        // partial block's trailer), fsync, then the commit write: the 18th checkpoint is the
-        // first whose kill leaves the new state.
-        #expect(switchPoint == 17, "the commit is the write after every block and its fsync")
+        // partial block's trailer), the version 2 block directory, fsync, then the commit
+        // write: the 19th checkpoint is the first whose kill leaves the new state.
+        #expect(switchPoint == 18, "the commit is the write after every block, the directory and their fsync")
         #expect(outcomes[..<switchPoint].allSatisfy { $0 == .old } && outcomes[switchPoint...].allSatisfy { $0 == .new })
         #expect(outcomes.last == .new)
     }

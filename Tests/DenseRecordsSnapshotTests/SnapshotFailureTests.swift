@@ -121,7 +121,7 @@ struct SnapshotFailureTests {
 /// blocks are a hole: the file is extended with `ftruncate`, so it takes no disk space.
 func writeSparseSnapshot(to path: String, records: Int, recordsPerBlock: Int) throws {
     let blocks = (records + recordsPerBlock - 1) / recordsPerBlock
-    let fileSize = SnapshotFormat.dataOffset + records * 21 + blocks * SnapshotFormat.trailerSize
+    let fileSize = SnapshotFormat.dataOffset + (records == 0 ? 0 : segmentBytes(records: records, blocks: blocks, version: 1))
     var bytes = [UInt8](repeating: 0, count: SnapshotFormat.dataOffset)
     storeLE(SnapshotFormat.magic, &bytes, 0)
     storeLE(UInt16(1), &bytes, 8)

@@ -8,11 +8,12 @@ import Testing
 /// A damaged committed header is reported; an interrupted append still opens as the generation before it.
 ///
 /// The sample is 10 records in blocks of 4 (generation 0, slot A), then 10
-/// more appended (generation 1, slot B). Generation 0 ends at byte 8450, so the
-/// first block of generation 1 has its trailer at 8450 + 4 × 21 = 8534.
+/// more appended (generation 1, slot B). Generation 0 ends at byte 8706 (its
+/// blocks, then its version 2 block directory), so the first block of
+/// generation 1 has its trailer at 8706 + 4 × 21 = 8790.
 @Suite("Snapshot header rollback")
 struct SnapshotRollbackTests {
-    static let generationZeroEnd = SnapshotFormat.dataOffset + 10 * 21 + 3 * SnapshotFormat.trailerSize
+    static let generationZeroEnd = SnapshotFormat.dataOffset + segmentBytes(records: 10, blocks: 3)
     static let firstNewTrailer = generationZeroEnd + 4 * 21
 
     /// A snapshot at generation 1 (20 records), its bytes, and its folder.
@@ -66,7 +67,7 @@ struct SnapshotRollbackTests {
         defer { withExtendedLifetime(folder) {} }
         try makeArena(2, first: 20).appendSnapshot(to: path)  // generation 2, in slot A: one block of 2 records
         var bytes = try bytes(of: path)
-        let generationOneEnd = Self.generationZeroEnd + 10 * 21 + 3 * SnapshotFormat.trailerSize
+        let generationOneEnd = Self.generationZeroEnd + segmentBytes(records: 10, blocks: 3)
         bytes[100] ^= 0x01
         try expectRefused(bytes, at: path, .damagedNewerHeader(
             slotOffset: 0, olderGeneration: 1, newerGeneration: 2, blockOffset: generationOneEnd + 2 * 21))
@@ -84,7 +85,7 @@ struct SnapshotRollbackTests {
         resealHeader(&bytes, slot: SnapshotFormat.slotSize)
         try expectOpens(bytes, at: path, holding: 10)
         // The next append cut the uncommitted blocks and replaced them.
-        #expect(try Self.size(path) == Self.generationZeroEnd + 3 * 21 + SnapshotFormat.trailerSize)
+        #expect(try Self.size(path) == Self.generationZeroEnd + segmentBytes(records: 3, blocks: 1))
     }
 
     @Test("A commit write torn between the uncommitted and the committed slot opens as the generation before it",

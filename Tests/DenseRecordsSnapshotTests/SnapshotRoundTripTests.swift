@@ -46,7 +46,7 @@ struct SnapshotRoundTripTests {
         let arena = try makeArena(count)
         let header = try arena.writeSnapshot(to: path, options: .init(recordsPerBlock: 1000))
         #expect(header.blockCount == (count + 999) / 1000)
-        let expectedSize = SnapshotFormat.dataOffset + 21 * count + SnapshotFormat.trailerSize * header.blockCount
+        let expectedSize = SnapshotFormat.dataOffset + (count == 0 ? 0 : segmentBytes(records: count, blocks: header.blockCount))
         #expect(try bytes(of: path).count == expectedSize)
         #expect(header.fileSize == expectedSize)
 

@@ -96,3 +96,10 @@ func openErrors(_ path: String) -> (mapped: SnapshotError?, loaded: SnapshotErro
     do { _ = try fileBytes.withUnsafeBytes { (raw) throws(SnapshotError) in try SnapshotFormat.validate(raw) } } catch { validated = error as? SnapshotError }
     return (mapped, loaded, validated)
 }
+
+/// The bytes of a segment of `records` records in `blocks` blocks: the blocks
+/// with their trailers, and in version 2 the block directory after them.
+func segmentBytes(records: Int, blocks: Int, version: UInt16 = SnapshotFormat.currentVersion) -> Int {
+    records * 21 + blocks * SnapshotFormat.trailerSize
+        + (version >= 2 ? blocks * SnapshotFormat.directoryEntrySize + 16 : 0)
+}
