@@ -16,7 +16,7 @@ let package = Package(
         // 16-byte header to every malloc (see ArenaBenchmarks.swift).
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: ["ArenaBenchmarks", "AuditBenchmarks", "PipelineBenchmarks"].map(benchmarkTarget),
+    targets: ["ArenaBenchmarks", "AuditBenchmarks", "PipelineBenchmarks", "ColumnarBenchmarks"].map(benchmarkTarget),
     swiftLanguageModes: [.v6]
 )
 

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Encodes records, in the order given, into blocks of a growing buffer.
+///
+/// Holds one block of decoded columns as scratch (about 42 bytes per record of
+/// the block size) and the encoded output; nothing else grows with the input.
+struct BlockBuilder: ~Copyable {
+    let blockSize: Int
+    private(set) var buffer: UnsafeMutableRawPointer?
+    private(set) var capacity = 0
+    private(set) var used = 0
+    private(set) var blockOffsets: [Int] = [0]
+    /// Block `b` holds records `recordStarts[b] ..< recordStarts[b + 1]` of the order fed in.
+    private(set) var recordStarts: [Int] = [0]
+    /// A block ends early where a new sensor starts once it holds this many records.
+    let sensorCutMinimum: Int
+
+    private let sensorIDs: UnsafeMutablePointer<UInt32>
+    private let timestamps: UnsafeMutablePointer<Int64>
+    private let values: UnsafeMutablePointer<Double>
+    private let units: UnsafeMutablePointer<UInt8>
+    private let integers: UnsafeMutablePointer<Int64>
+    private let scratch: UnsafeMutablePointer<UInt64>
+    private var pending = 0
+
+    init(blockSize: Int, expectedRecords: Int) throws(ColumnarError) {
+        self.blockSize = blockSize
+        sensorCutMinimum = Swift.max(1, blockSize / 16)
+        sensorIDs = .allocate(capacity: blockSize)
+        timestamps = .allocate(capacity: blockSize)
+        values = .allocate(capacity: blockSize)
+        units = .allocate(capacity: blockSize)
+        integers = .allocate(capacity: blockSize)
+        scratch = .allocate(capacity: blockSize)
+        blockOffsets.reserveCapacity(expectedRecords / blockSize + 2)
+        recordStarts.reserveCapacity(expectedRecords / blockSize + 2)
+        // A first guess of 2 bytes per record; the buffer doubles when it must.
+        try reserve(Swift.max(4_096, Swift.min(expectedRecords, 1 << 40) * 2))
+    }
+
+    deinit {
+        sensorIDs.deallocate()
+        timestamps.deallocate()
+        values.deallocate()
+        units.deallocate()
+        integers.deallocate()
+        scratch.deallocate()
+        free(buffer)
+    }
+
+    /// Appends one record; a full block is encoded at once.
+    @inline(__always)
+    mutating func append(_ record: sensor_record_t) throws(ColumnarError) {
+        if pending >= sensorCutMinimum, record.sensor_id != sensorIDs[pending &- 1] { try flush() }
+        sensorIDs[pending] = record.sensor_id
+        timestamps[pending] = record.timestamp_ns
+        values[pending] = record.value
+        units[pending] = record.unit
+        pending &+= 1
+        if pending == blockSize { try flush() }
+    }
+
+    /// Encodes the pending records, if any, as one block.
+    mutating func flush() throws(ColumnarError) {
+        let n = pending
+        guard n > 0 else { return }
+        pending = 0
+        var zone = ZoneMap()
+        var sorted = true
+        for i in 0..<n {
+            zone.include(sensor_record_t(sensor_id: sensorIDs[i], timestamp_ns: timestamps[i], value: values[i], unit: units[i]))
+            if i > 0, (sensorIDs[i - 1], timestamps[i - 1]) > (sensorIDs[i], timestamps[i]) { sorted = false }
+        }
+        let ids = UnsafeBufferPointer(start: sensorIDs, count: n)
+        let sensorRuns = SensorColumn.runCount(ids)
+        let sensorBytes = SensorColumn.byteCount(runs: sensorRuns)
+        let timestampPlan = IntegerColumnPlan(planning: UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch)
+        let timestampBytes = timestampPlan.byteCount
+        let unitPlan = UnitColumnPlan(planning: UnsafeBufferPointer(start: units, count: n))
+        let unitBytes = unitPlan.byteCount
+        // The timestamp plan's scratch is written before the value plan reuses it.
+        let header = BlockLayout.headerBytes
+        let timestampOffset = header + sensorBytes
+        let valueOffset = timestampOffset + timestampBytes
+        try reserve(used + valueOffset)
+        var block = buffer! + used
+        block.initializeMemory(as: UInt8.self, repeating: 0, count: valueOffset)
+        SensorColumn.write(ids, runs: sensorRuns, to: block + header)
+        timestampPlan.write(UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch, to: block + timestampOffset)
+        let valuePlan = ValueColumnPlan(planning: UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch)
+        let unitOffset = valueOffset + valuePlan.byteCount
+        let byteCount = unitOffset + unitBytes
+        try reserve(used + byteCount)
+        block = buffer! + used
+        (block + valueOffset).initializeMemory(as: UInt8.self, repeating: 0, count: byteCount - valueOffset)
+        valuePlan.write(UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch, to: block + valueOffset)
+        unitPlan.write(UnsafeBufferPointer(start: units, count: n), to: block + unitOffset)
+        block.storeBytes(of: BlockLayout.magic, as: UInt32.self)
+        block.storeBytes(of: BlockLayout.version, toByteOffset: 4, as: UInt16.self)
+        block.storeBytes(of: sorted ? BlockLayout.flagSorted : 0, toByteOffset: 6, as: UInt16.self)
+        block.storeBytes(of: UInt32(n), toByteOffset: 8, as: UInt32.self)
+        block.storeBytes(of: UInt32(byteCount), toByteOffset: 12, as: UInt32.self)
+        block.storeBytes(of: zone.minSensorID, toByteOffset: 16, as: UInt32.self)
+        block.storeBytes(of: zone.maxSensorID, toByteOffset: 20, as: UInt32.self)
+        block.storeBytes(of: zone.minTimestamp, toByteOffset: 24, as: Int64.self)
+        block.storeBytes(of: zone.maxTimestamp, toByteOffset: 32, as: Int64.self)
+        block.storeBytes(of: zone.minValue.bitPattern, toByteOffset: 40, as: UInt64.self)
+        block.storeBytes(of: zone.maxValue.bitPattern, toByteOffset: 48, as: UInt64.self)
+        block.storeBytes(of: UInt32(zone.nanCount), toByteOffset: 56, as: UInt32.self)
+        block.storeBytes(of: zone.minUnitCode, toByteOffset: 60, as: UInt8.self)
+        block.storeBytes(of: zone.maxUnitCode, toByteOffset: 61, as: UInt8.self)
+        block.storeBytes(of: UInt32(header), toByteOffset: 64, as: UInt32.self)
+        block.storeBytes(of: UInt32(timestampOffset), toByteOffset: 68, as: UInt32.self)
+        block.storeBytes(of: UInt32(valueOffset), toByteOffset: 72, as: UInt32.self)
+        block.storeBytes(of: UInt32(unitOffset), toByteOffset: 76, as: UInt32.self)
+        used += byteCount
+        blockOffsets.append(used)
+        recordStarts.append(recordStarts[recordStarts.count - 1] + n)
+    }
+
+    /// Grows the buffer to hold at least `bytes`, doubling.
+    private mutating func reserve(_ bytes: Int) throws(ColumnarError) {
+        guard bytes > capacity else { return }
+        let newCapacity = Swift.max(bytes, capacity * 2)
+        guard let grown = realloc(buffer, newCapacity) else { throw .outOfMemory(bytes: newCapacity) }
+        buffer = grown
+        capacity = newCapacity
+    }
+
+    /// Copies the blocks into pages of their own, made read-only, and frees the build buffer.
+    ///
+    /// Pages, not `malloc`, so that the store's allocated capacity is exact
+    /// (the bytes rounded up to the page size) whatever allocator the process
+    /// links, and so that the blocks cannot change once built.
+    mutating func takeBlocks() throws(ColumnarError) -> PageBuffer? {
+        guard used > 0, let buffer else { return nil }
+        let pages = try PageBuffer(byteCount: used)
+        pages.base.copyMemory(from: buffer, byteCount: used)
+        pages.seal()
+        free(buffer)
+        self.buffer = nil
+        capacity = 0
+        return pages
+    }
+}

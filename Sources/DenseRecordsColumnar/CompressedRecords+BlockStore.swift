@@ -1,0 +1,111 @@
+import InternalDenseRecordsUtilities
+
+extension CompressedRecords: RecordBlockStore {
+    /// The number of blocks; each holds at least one record.
+    public var blockCount: Int { blockOffsets.count - 1 }
+
+    /// ``RecordOrdering/sensorThenTime`` for every store this module builds;
+    /// for blocks opened with ``init(blocks:blockOffsets:owner:)``, what their
+    /// headers and boundaries show.
+    public var recordOrdering: RecordOrdering { ordering }
+
+    /// The zone map of block `block`, read from its header.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`; any other traps.
+    /// - Complexity: O(1).
+    public func zoneMap(ofBlock block: Int) -> ZoneMap {
+        require(block >= 0 && block < blockCount, "CompressedRecords block \(block) out of range 0..<\(blockCount)")
+        return reader(ofBlock: block).zoneMap
+    }
+
+    /// Calls `body` with block `block` decoded into columns: exactly the
+    /// columns in `columns`, the others `nil`.
+    ///
+    /// Never builds 21-byte rows: a sum over values decodes the value column
+    /// alone. The columns are decoded into scratch memory allocated once per
+    /// call (21 bytes per record of the block at most) and freed after it.
+    ///
+    /// - Parameters:
+    ///   - block: A block index in `0..<blockCount`; any other traps.
+    ///   - columns: The columns to decode.
+    ///   - body: Reads the block, always as ``RecordBlock/columns(_:)``. Its
+    ///     buffers are valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    /// - Complexity: O(*k*) for the *k* records of the block, per column decoded.
+    public func withBlock<Result, E: Error>(
+        _ block: Int, columns: RecordColumnSet, _ body: (RecordBlock) throws(E) -> Result
+    ) throws(E) -> Result {
+        require(block >= 0 && block < blockCount, "CompressedRecords block \(block) out of range 0..<\(blockCount)")
+        let reader = reader(ofBlock: block)
+        let scratch = BlockScratch(capacity: reader.count)
+        defer { scratch.deallocate() }
+        return try body(.columns(scratch.decode(reader, columns: columns)))
+    }
+
+    /// The raw bytes of block `block`: a self-contained, 8-byte-aligned range
+    /// that ``init(blocks:blockOffsets:owner:)`` reads back in place, as a
+    /// snapshot writer stores it.
+    ///
+    /// - Parameters:
+    ///   - block: A block index in `0..<blockCount`; any other traps.
+    ///   - body: Reads the bytes; they are valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    /// - Complexity: O(1).
+    public func withBlockBytes<Result, E: Error>(
+        _ block: Int, _ body: (UnsafeRawBufferPointer) throws(E) -> Result
+    ) throws(E) -> Result {
+        require(block >= 0 && block < blockCount, "CompressedRecords block \(block) out of range 0..<\(blockCount)")
+        let lower = blockOffsets[block]
+        return try body(UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + lower, count: blockOffsets[block + 1] - lower))
+    }
+
+    /// The records block `block` holds: positions in the store's order.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`; any other traps.
+    /// - Returns: The block's index range.
+    /// - Complexity: O(1).
+    public func indices(ofBlock block: Int) -> Range<Int> {
+        require(block >= 0 && block < blockCount, "CompressedRecords block \(block) out of range 0..<\(blockCount)")
+        return recordStarts[block]..<recordStarts[block + 1]
+    }
+
+    /// What block `block` holds and how: its record count, bytes, each column's
+    /// encoding and bytes, and its zone map, as `inspect` shows them.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`; any other traps.
+    /// - Returns: The block's description.
+    /// - Complexity: O(1).
+    public func blockDescription(_ block: Int) -> ColumnarBlockDescription {
+        require(block >= 0 && block < blockCount, "CompressedRecords block \(block) out of range 0..<\(blockCount)")
+        let reader = reader(ofBlock: block)
+        return ColumnarBlockDescription(
+            recordCount: reader.count, byteCount: reader.byteCount, headerBytes: BlockLayout.headerBytes,
+            sensorIDBytes: reader.columnBytes(0), timestampBytes: reader.columnBytes(1),
+            valueBytes: reader.columnBytes(2), unitBytes: reader.columnBytes(3),
+            encodings: reader.encodings, zoneMap: reader.zoneMap)
+    }
+}
+
+/// One block's size, encodings and zone map.
+public struct ColumnarBlockDescription: Sendable, Hashable {
+    /// The number of records.
+    public var recordCount: Int
+    /// The block's bytes, header included.
+    public var byteCount: Int
+    /// The header's bytes (zone map and column directory).
+    public var headerBytes: Int
+    /// The sensor id column's bytes.
+    public var sensorIDBytes: Int
+    /// The timestamp column's bytes.
+    public var timestampBytes: Int
+    /// The value column's bytes.
+    public var valueBytes: Int
+    /// The unit column's bytes.
+    public var unitBytes: Int
+    /// Each column's encoding.
+    public var encodings: ColumnarBlockEncodings
+    /// The block's zone map.
+    public var zoneMap: ZoneMap
+}

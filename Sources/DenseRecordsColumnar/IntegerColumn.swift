@@ -1,0 +1,491 @@
+// An Int64 column (timestamps, and the integers ALP turns values into), encoded
+// as frame of reference or as deltas, bit-packed. Section layout, offsets in
+// bytes from the section's start, little-endian:
+//
+//   0  UInt8   kind: 1 frame of reference, 2 delta
+//   1  UInt8   frame of reference: width of each packed value, 0...64; delta: the
+//              width of every miniblock, 0...64, or 255 when each has its own
+//   2  UInt8   checkpoint width (delta), 0...64
+//   3  UInt8   reserved, 0
+//   4  UInt32  exception count k (delta)
+//   8  Int64   base: the column's minimum (frame of reference), its first value (delta)
+//  16  Int64   reference delta (delta)
+//  24  frame of reference: value i packed as `x[i] - base`
+//      delta: checkpoints (zigzag(`x[128c] - base - 128c × reference`): 0 bits for a
+//      regular series), at the checkpoint width, then, when byte 1 is 255, one UInt8
+//      width per miniblock of 32 values (padded to 8 bytes), then k UInt16 exception
+//      positions minus one (padded to 8 bytes), k Int64 exception deltas, then the
+//      miniblocks one after another, miniblock m taking 32 × width[m] bits: delta j
+//      (j ≥ 1) packed as zigzag(`x[j] - x[j-1] - reference`), 0 at an exception,
+//      whose true delta is patched from the list. Delta 0 is unused (packed 0).
+//
+// All arithmetic wraps, so every Int64 column round-trips, Int64.min and max included.
+
+/// The integer encodings.
+enum IntegerEncoding: UInt8 {
+    /// `x - min`, bit-packed: any position decodes in O(1).
+    case frameOfReference = 1
+    /// Deltas against a reference delta, zigzag, bit-packed at a width per
+    /// miniblock of 32, with exceptions patched and a checkpoint every 128 values.
+    case delta = 2
+}
+
+/// Packs and unpacks values at absolute bit offsets of a stream (see BitPacking.swift).
+enum Bits {
+    @inline(__always)
+    static func store(_ value: UInt64, at bit: Int, width: Int, in base: UnsafeMutableRawPointer) {
+        guard width != 0 else { return }
+        let words = base.assumingMemoryBound(to: UInt64.self)
+        let shift = UInt64(bit & 63)
+        words[bit >> 6] |= value << shift
+        if shift != 0, Int(shift) &+ width > 64 { words[(bit >> 6) &+ 1] |= value >> (64 &- shift) }
+    }
+
+    @inline(__always)
+    static func load(at bit: Int, width: Int, mask: UInt64, from base: UnsafeRawPointer) -> UInt64 {
+        if width <= 56 {
+            return (base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self) >> UInt64(bit & 7)) & mask
+        }
+        let words = base.assumingMemoryBound(to: UInt64.self)
+        let shift = UInt64(bit & 63)
+        var value = words[bit >> 6] >> shift
+        if shift != 0 { value |= words[(bit >> 6) &+ 1] << (64 &- shift) }
+        return value & mask
+    }
+}
+
+/// The plan for one integer column: its encoding and exact size.
+struct IntegerColumnPlan {
+    /// Records between checkpoints of a delta column.
+    static let checkpointInterval = 128
+    /// Records per miniblock of a delta column, each with its own width.
+    static let miniblockSize = 32
+    /// The fixed header bytes.
+    static let headerBytes = 24
+
+    var encoding: IntegerEncoding
+    var width: Int
+    var checkpointWidth: Int
+    var exceptionCount: Int
+    var base: Int64
+    var reference: Int64
+    var count: Int
+    /// Delta: the width of each miniblock.
+    var miniblockWidths: [UInt8]
+
+    /// Delta: the bits of all miniblocks.
+    static func packedBits(_ widths: UnsafeRawPointer, count: Int) -> Int {
+        var bits = 0
+        for m in 0..<count { bits += Int(widths.load(fromByteOffset: m, as: UInt8.self)) }
+        return bits * miniblockSize
+    }
+
+    /// The section's size in bytes, a multiple of 8.
+    var byteCount: Int {
+        switch encoding {
+        case .frameOfReference:
+            return Self.headerBytes + BitPacking.byteCount(count: count, width: width)
+        case .delta:
+            let bits = miniblockWidths.reduce(0) { $0 + Int($1) } * Self.miniblockSize
+            return Self.deltaByteCount(
+                count: count, checkpointWidth: checkpointWidth, exceptionCount: exceptionCount, packedBits: bits,
+                uniform: width != Self.perMiniblockWidths)
+        }
+    }
+
+    /// The width byte of a delta column whose miniblocks each have their own width.
+    static let perMiniblockWidths = 255
+
+    static func deltaByteCount(count: Int, checkpointWidth: Int, exceptionCount: Int, packedBits: Int, uniform: Bool) -> Int {
+        let checkpoints = (count + checkpointInterval - 1) / checkpointInterval
+        let miniblocks = (count + miniblockSize - 1) / miniblockSize
+        return headerBytes + BitPacking.byteCount(count: checkpoints, width: checkpointWidth) + (uniform ? 0 : alignedTo8(miniblocks))
+            + alignedTo8(2 * exceptionCount) + 8 * exceptionCount + BitPacking.byteCount(count: packedBits, width: 1)
+    }
+
+    /// Chooses the smaller encoding for `values`, using `scratch` (at least
+    /// `values.count` elements) for the zigzagged deltas, which ``write(_:scratch:to:)`` reuses.
+    init(planning values: UnsafeBufferPointer<Int64>, scratch: UnsafeMutablePointer<UInt64>) {
+        let n = values.count
+        count = n
+        var low = Int64.max
+        var high = Int64.min
+        for x in values {
+            low = Swift.min(low, x)
+            high = Swift.max(high, x)
+        }
+        if n == 0 { low = 0; high = 0 }
+        base = n > 0 ? values[0] : 0
+        let forWidth = BitPacking.bitWidth(UInt64(bitPattern: high &- low))
+        // The reference delta: the median of up to 31 sampled deltas.
+        var reference: Int64 = 0
+        if n > 1 {
+            var sample: [Int64] = []
+            sample.reserveCapacity(32)
+            let step = Swift.max(1, (n - 1) / 31)
+            var j = 1
+            while j < n, sample.count < 31 {
+                sample.append(values[j] &- values[j - 1])
+                j += step
+            }
+            sample.sort()
+            reference = sample[sample.count / 2]
+        }
+        self.reference = reference
+        scratch[0] = 0
+        if n > 1 {
+            for j in 1..<n {
+                let d = (values[j] &- values[j - 1]) &- reference
+                scratch[j] = UInt64(bitPattern: (d << 1) ^ (d >> 63))
+            }
+        }
+        // Per miniblock, the width that minimizes 32 × width + 80 bits per exception.
+        var widths: [UInt8] = []
+        widths.reserveCapacity((n + Self.miniblockSize - 1) / Self.miniblockSize)
+        var exceptions = 0
+        var histogram = [Int](repeating: 0, count: 65)
+        var start = 0
+        while start < n {
+            let end = Swift.min(n, start + Self.miniblockSize)
+            var widest = 0
+            for j in start..<end {
+                let w = BitPacking.bitWidth(scratch[j])
+                histogram[w] += 1
+                widest = Swift.max(widest, w)
+            }
+            var best = widest
+            var bestCost = Self.miniblockSize * widest
+            var above = 0
+            var w = widest
+            while w > 0 {
+                above += histogram[w]
+                let cost = Self.miniblockSize * (w - 1) + 80 * above
+                if cost < bestCost { bestCost = cost; best = w - 1 }
+                w -= 1
+            }
+            for len in (best + 1)..<(widest + 1) { exceptions += histogram[len] }
+            for len in 0...widest { histogram[len] = 0 }
+            widths.append(UInt8(best))
+            start = end
+        }
+        // Checkpoints relative to the line `first + reference × position`.
+        var checkpointBits: UInt64 = 0
+        if n > 0 {
+            var c = 0
+            while c < n {
+                let d = (values[c] &- values[0]) &- reference &* Int64(c)
+                checkpointBits |= UInt64(bitPattern: (d << 1) ^ (d >> 63))
+                c += Self.checkpointInterval
+            }
+        }
+        encoding = .delta
+        width = widths.allSatisfy { $0 == widths.first } ? Int(widths.first ?? 0) : Self.perMiniblockWidths
+        checkpointWidth = BitPacking.bitWidth(checkpointBits)
+        exceptionCount = exceptions
+        miniblockWidths = widths
+        let deltaBytes = byteCount
+        let forBytes = Self.headerBytes + BitPacking.byteCount(count: n, width: forWidth)
+        if forBytes <= deltaBytes || n > 65_536 {
+            base = low
+            encoding = .frameOfReference
+            width = forWidth
+            checkpointWidth = 0
+            exceptionCount = 0
+            self.reference = 0
+            miniblockWidths = []
+        }
+    }
+
+    /// A plan with the given fields (to check a section's size).
+    init(encoding: IntegerEncoding, width: Int, checkpointWidth: Int, exceptionCount: Int, base: Int64, reference: Int64, count: Int) {
+        self.encoding = encoding
+        self.width = width
+        self.checkpointWidth = checkpointWidth
+        self.exceptionCount = exceptionCount
+        self.base = base
+        self.reference = reference
+        self.count = count
+        self.miniblockWidths = []
+    }
+
+    /// Writes the section for `values` into `out`, which holds ``byteCount`` zeroed bytes.
+    /// `scratch` holds what ``init(planning:scratch:)`` left in it.
+    func write(_ values: UnsafeBufferPointer<Int64>, scratch: UnsafePointer<UInt64>, to out: UnsafeMutableRawPointer) {
+        out.storeBytes(of: encoding.rawValue, as: UInt8.self)
+        out.storeBytes(of: UInt8(width), toByteOffset: 1, as: UInt8.self)
+        out.storeBytes(of: UInt8(checkpointWidth), toByteOffset: 2, as: UInt8.self)
+        out.storeBytes(of: UInt32(exceptionCount), toByteOffset: 4, as: UInt32.self)
+        out.storeBytes(of: base, toByteOffset: 8, as: Int64.self)
+        out.storeBytes(of: reference, toByteOffset: 16, as: Int64.self)
+        var cursor = out + Self.headerBytes
+        switch encoding {
+        case .frameOfReference:
+            let writer = BitWriter(base: cursor, width: width)
+            for i in 0..<count { writer.store(UInt64(bitPattern: values[i] &- base), at: i) }
+        case .delta:
+            let checkpoints = (count + Self.checkpointInterval - 1) / Self.checkpointInterval
+            let checkpointWriter = BitWriter(base: cursor, width: checkpointWidth)
+            for c in 0..<checkpoints {
+                let position = c * Self.checkpointInterval
+                let d = (values[position] &- base) &- reference &* Int64(position)
+                checkpointWriter.store(UInt64(bitPattern: (d << 1) ^ (d >> 63)), at: c)
+            }
+            cursor += BitPacking.byteCount(count: checkpoints, width: checkpointWidth)
+            if width == Self.perMiniblockWidths {
+                for (m, w) in miniblockWidths.enumerated() { cursor.storeBytes(of: w, toByteOffset: m, as: UInt8.self) }
+                cursor += alignedTo8(miniblockWidths.count)
+            }
+            let positions = cursor
+            let deltas = cursor + alignedTo8(2 * exceptionCount)
+            let packed = deltas + 8 * exceptionCount
+            var e = 0
+            var bit = 0
+            for (m, w8) in miniblockWidths.enumerated() {
+                let w = Int(w8)
+                let mask = BitPacking.mask(w)
+                let start = m * Self.miniblockSize
+                for j in start..<Swift.min(count, start + Self.miniblockSize) {
+                    let z = scratch[j]
+                    if z & ~mask != 0 {
+                        positions.storeBytes(of: UInt16(j - 1), toByteOffset: 2 * e, as: UInt16.self)
+                        deltas.storeBytes(of: values[j] &- values[j - 1], toByteOffset: 8 * e, as: Int64.self)
+                        e += 1
+                    } else {
+                        Bits.store(z, at: bit + (j - start) * w, width: w, in: packed)
+                    }
+                }
+                bit += Self.miniblockSize * w
+            }
+        }
+    }
+}
+
+/// Rounds `n` up to a multiple of 8.
+@inline(__always)
+func alignedTo8(_ n: Int) -> Int { (n + 7) & ~7 }
+
+/// An integer column read in place.
+struct IntegerColumnReader {
+    let encoding: IntegerEncoding
+    let count: Int
+    let base: Int64
+    let reference: Int64
+    /// Frame of reference: the values.
+    let values: BitReader
+    let checkpoints: BitReader
+    let exceptionCount: Int
+    /// Delta: one width byte per miniblock, unless ``uniformWidth`` is set.
+    let widths: UnsafeRawPointer
+    /// Delta: the width of every miniblock, or -1 when ``widths`` holds one each.
+    let uniformWidth: Int
+    /// Exception positions minus one (a delta at position 0 never is one), UInt16 each.
+    let exceptionPositions: UnsafeRawPointer
+    let exceptionDeltas: UnsafeRawPointer
+    /// Delta: the packed miniblocks.
+    let packed: UnsafeRawPointer
+
+    /// A reader of the section at `section` holding `count` values. The section
+    /// must have passed ``validate(_:byteCount:count:)``.
+    @inline(__always)
+    init(_ section: UnsafeRawPointer, count: Int) {
+        self.count = count
+        encoding = IntegerEncoding(rawValue: section.load(as: UInt8.self)) ?? .frameOfReference
+        let width = Int(section.load(fromByteOffset: 1, as: UInt8.self))
+        let checkpointWidth = Int(section.load(fromByteOffset: 2, as: UInt8.self))
+        exceptionCount = Int(section.load(fromByteOffset: 4, as: UInt32.self))
+        base = section.load(fromByteOffset: 8, as: Int64.self)
+        reference = section.load(fromByteOffset: 16, as: Int64.self)
+        var cursor = section + IntegerColumnPlan.headerBytes
+        switch encoding {
+        case .frameOfReference:
+            checkpoints = BitReader(base: cursor, width: 0)
+            widths = cursor
+            uniformWidth = width
+            exceptionPositions = cursor
+            exceptionDeltas = cursor
+            packed = cursor
+            values = BitReader(base: cursor, width: width)
+        case .delta:
+            checkpoints = BitReader(base: cursor, width: checkpointWidth)
+            let checkpointCount = (count + IntegerColumnPlan.checkpointInterval - 1) / IntegerColumnPlan.checkpointInterval
+            cursor += BitPacking.byteCount(count: checkpointCount, width: checkpointWidth)
+            widths = cursor
+            if width == IntegerColumnPlan.perMiniblockWidths {
+                uniformWidth = -1
+                cursor += alignedTo8((count + IntegerColumnPlan.miniblockSize - 1) / IntegerColumnPlan.miniblockSize)
+            } else {
+                uniformWidth = width
+            }
+            exceptionPositions = cursor
+            exceptionDeltas = cursor + alignedTo8(2 * exceptionCount)
+            packed = exceptionDeltas + 8 * exceptionCount
+            values = BitReader(base: packed, width: 0)
+        }
+    }
+
+    /// Checks that a section of `byteCount` bytes is a well-formed column of `count` values.
+    ///
+    /// - Returns: `nil` when it is, otherwise what is wrong.
+    static func validate(_ section: UnsafeRawPointer, byteCount: Int, count: Int) -> String? {
+        guard byteCount >= IntegerColumnPlan.headerBytes else { return "integer column shorter than its header" }
+        guard let encoding = IntegerEncoding(rawValue: section.load(as: UInt8.self)) else {
+            return "unknown integer encoding \(section.load(as: UInt8.self))"
+        }
+        let width = Int(section.load(fromByteOffset: 1, as: UInt8.self))
+        let checkpointWidth = Int(section.load(fromByteOffset: 2, as: UInt8.self))
+        guard width <= 64 || (encoding == .delta && width == IntegerColumnPlan.perMiniblockWidths), checkpointWidth <= 64 else {
+            return "bit width \(width) above 64"
+        }
+        let exceptions = Int(section.load(fromByteOffset: 4, as: UInt32.self))
+        guard encoding == .delta || exceptions == 0, exceptions <= count else { return "exception count \(exceptions) out of range" }
+        switch encoding {
+        case .frameOfReference:
+            let expected = IntegerColumnPlan.headerBytes + BitPacking.byteCount(count: count, width: width)
+            guard expected == byteCount else { return "integer column holds \(byteCount) bytes, its header implies \(expected)" }
+        case .delta:
+            let checkpoints = (count + IntegerColumnPlan.checkpointInterval - 1) / IntegerColumnPlan.checkpointInterval
+            let miniblocks = (count + IntegerColumnPlan.miniblockSize - 1) / IntegerColumnPlan.miniblockSize
+            let widthsOffset = IntegerColumnPlan.headerBytes + BitPacking.byteCount(count: checkpoints, width: checkpointWidth)
+            let uniform = width != IntegerColumnPlan.perMiniblockWidths
+            var bits = miniblocks * IntegerColumnPlan.miniblockSize * width
+            if !uniform {
+                guard widthsOffset + alignedTo8(miniblocks) <= byteCount else { return "miniblock widths overrun the column" }
+                for m in 0..<miniblocks where section.load(fromByteOffset: widthsOffset + m, as: UInt8.self) > 64 {
+                    return "miniblock \(m) width above 64"
+                }
+                bits = IntegerColumnPlan.packedBits(section + widthsOffset, count: miniblocks)
+            }
+            let expected = IntegerColumnPlan.deltaByteCount(
+                count: count, checkpointWidth: checkpointWidth, exceptionCount: exceptions, packedBits: bits, uniform: uniform)
+            guard expected == byteCount else { return "integer column holds \(byteCount) bytes, its header implies \(expected)" }
+            let reader = IntegerColumnReader(section, count: count)
+            var previous = 0
+            for e in 0..<exceptions {
+                let position = Int(reader.exceptionPositions.load(fromByteOffset: 2 * e, as: UInt16.self)) + 1
+                guard position > previous, position < count else { return "exception position \(position) out of order or range" }
+                previous = position
+            }
+        }
+        return nil
+    }
+
+    /// Value `i`.
+    ///
+    /// - Complexity: O(1) for frame of reference; for deltas, at most 127
+    ///   unpacked deltas, a sum of the miniblock widths before, and a binary
+    ///   search of the exceptions.
+    @inline(__always)
+    func value(at i: Int) -> Int64 {
+        switch encoding {
+        case .frameOfReference:
+            return base &+ Int64(bitPattern: values.load(i))
+        case .delta:
+            let c = i / IntegerColumnPlan.checkpointInterval
+            let start = c * IntegerColumnPlan.checkpointInterval
+            let z0 = checkpoints.load(c)
+            var x = base &+ reference &* Int64(start) &+ Int64(bitPattern: (z0 >> 1) ^ (0 &- (z0 & 1)))
+            guard i > start else { return x }
+            var miniblock = start / IntegerColumnPlan.miniblockSize
+            var bit = 0
+            if uniformWidth >= 0 {
+                bit = miniblock &* uniformWidth
+            } else {
+                for m in 0..<miniblock { bit &+= Int(widths.load(fromByteOffset: m, as: UInt8.self)) }
+            }
+            bit &*= IntegerColumnPlan.miniblockSize
+            let lastMiniblock = i / IntegerColumnPlan.miniblockSize
+            var j = start + 1
+            var zigzagSum: Int64 = 0
+            while miniblock <= lastMiniblock {
+                let w = uniformWidth >= 0 ? uniformWidth : Int(widths.load(fromByteOffset: miniblock, as: UInt8.self))
+                let mask = BitPacking.mask(w)
+                let first = miniblock * IntegerColumnPlan.miniblockSize
+                let end = Swift.min(i, first + IntegerColumnPlan.miniblockSize - 1)
+                if w != 0 {
+                    while j <= end {
+                        let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
+                        zigzagSum &+= Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                        j &+= 1
+                    }
+                }
+                j = end &+ 1
+                bit &+= IntegerColumnPlan.miniblockSize &* w
+                miniblock &+= 1
+            }
+            x = x &+ zigzagSum &+ reference &* Int64(i &- start)
+            if exceptionCount > 0 {
+                // First exception at a position > start.
+                var low = 0
+                var high = exceptionCount
+                while low < high {
+                    let mid = (low + high) / 2
+                    if Int(exceptionPositions.load(fromByteOffset: 2 * mid, as: UInt16.self)) + 1 <= start {
+                        low = mid + 1
+                    } else {
+                        high = mid
+                    }
+                }
+                while low < exceptionCount {
+                    let position = Int(exceptionPositions.load(fromByteOffset: 2 * low, as: UInt16.self)) + 1
+                    if position > i { break }
+                    x = x &+ (exceptionDeltas.load(fromByteOffset: 8 * low, as: Int64.self) &- reference)
+                    low += 1
+                }
+            }
+            return x
+        }
+    }
+
+    /// Decodes every value into `out` (``count`` Int64 slots of raw memory).
+    ///
+    /// - Complexity: O(*n*).
+    func decode(into out: UnsafeMutableRawPointer) {
+        let n = count
+        guard n > 0 else { return }
+        switch encoding {
+        case .frameOfReference:
+            let reader = values
+            let base = self.base
+            if reader.width == 0 {
+                for i in 0..<n { out.storeBytes(of: base, toByteOffset: 8 * i, as: Int64.self) }
+            } else {
+                for i in 0..<n {
+                    out.storeBytes(of: base &+ Int64(bitPattern: reader.load(i)), toByteOffset: 8 * i, as: Int64.self)
+                }
+            }
+        case .delta:
+            // The deltas, then the exceptions patched, then a running sum.
+            let reference = self.reference
+            let deltas = out.assumingMemoryBound(to: Int64.self)
+            var bit = 0
+            var first = 0
+            var miniblock = 0
+            while first < n {
+                let w = uniformWidth >= 0 ? uniformWidth : Int(widths.load(fromByteOffset: miniblock, as: UInt8.self))
+                let end = Swift.min(n, first + IntegerColumnPlan.miniblockSize)
+                if w == 0 {
+                    for j in first..<end { deltas[j] = reference }
+                } else {
+                    let mask = BitPacking.mask(w)
+                    for j in first..<end {
+                        let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
+                        deltas[j] = reference &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                    }
+                }
+                bit &+= IntegerColumnPlan.miniblockSize &* w
+                first = end
+                miniblock &+= 1
+            }
+            for e in 0..<exceptionCount {
+                let position = Int(exceptionPositions.load(fromByteOffset: 2 * e, as: UInt16.self)) + 1
+                deltas[position] = exceptionDeltas.load(fromByteOffset: 8 * e, as: Int64.self)
+            }
+            var x = base
+            deltas[0] = x
+            for j in 1..<n {
+                x = x &+ deltas[j]
+                deltas[j] = x
+            }
+        }
+    }
+}

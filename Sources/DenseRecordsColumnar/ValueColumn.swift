@@ -1,0 +1,260 @@
+// The value column: ALP-style decimals or plain IEEE 754 bits. Section layout:
+//
+//   0  UInt8   kind: 1 plain, 2 decimal (ALP)
+//   1  Int8    decimal exponent e, -10...18 (decimal)
+//   2  UInt16  reserved, 0
+//   4  UInt32  exception count k (decimal)
+//   8  plain: n UInt64 bit patterns
+//      decimal: k UInt16 exception positions (padded to 8 bytes), k UInt64 bit
+//      patterns, then an integer column (see IntegerColumn.swift) of the
+//      integers n[i], where value[i] == Double(n[i]) / 10^e (e ≥ 0) or
+//      Double(n[i]) × 10^-e (e < 0) bit for bit, except at the exception
+//      positions, whose bits are patched.
+//
+// After ALP (Afroozeh, Kuffó and Boncz, SIGMOD 2024), simplified to one signed
+// exponent: decoding divides by an exactly representable power of ten, so a
+// decimal the parser rounded to the nearest double decodes to that same double;
+// a negative exponent drops trailing zeros (97300 is 973 × 10^2), as ALP's factor does. NaN payloads,
+// -0.0, infinities, and decimals with too many digits are exceptions.
+
+/// The value encodings.
+enum ValueEncoding: UInt8 {
+    /// Raw IEEE 754 bits.
+    case plain = 1
+    /// Decimal integers (ALP-style), with exceptions patched.
+    case decimal = 2
+}
+
+/// Powers of ten that are exact doubles, 10^0 ... 10^18.
+let exactPowersOfTen: [Double] = (0...18).map { e in
+    var p = 1.0
+    for _ in 0..<e { p *= 10 }
+    return p
+}
+
+/// The plan for one value column.
+struct ValueColumnPlan {
+    static let headerBytes = 8
+    /// The largest magnitude whose integer survives the trip through Double.
+    static let integerLimit = 9_007_199_254_740_992.0  // 2^53
+
+    var encoding: ValueEncoding
+    var exponent: Int
+    var exceptionCount: Int
+    var integers: IntegerColumnPlan?
+    var count: Int
+
+    var byteCount: Int {
+        switch encoding {
+        case .plain: return Self.headerBytes + 8 * count
+        case .decimal: return Self.headerBytes + alignedTo8(2 * exceptionCount) + 8 * exceptionCount + integers!.byteCount
+        }
+    }
+
+    /// The exponents tried, from the one that makes the smallest integers.
+    static let exponents = -10...18
+
+    /// The integer `value` encodes to at exponent `e` (whose power of ten is
+    /// `power`), if it round-trips bit for bit.
+    @inline(__always)
+    static func decimalInteger(_ value: Double, exponent e: Int, power: Double) -> Int64? {
+        let scaled = (e >= 0 ? value * power : value / power).rounded(.toNearestOrEven)
+        guard scaled.magnitude < integerLimit else { return nil }  // NaN fails too
+        let n = Int64(scaled)
+        return decoded(n, exponent: e, power: power).bitPattern == value.bitPattern ? n : nil
+    }
+
+    /// The value integer `n` decodes to at exponent `e`.
+    @inline(__always)
+    static func decoded(_ n: Int64, exponent e: Int, power: Double) -> Double {
+        e >= 0 ? Double(n) / power : Double(n) * power
+    }
+
+    /// Chooses the encoding of `values`. `integers` and `scratch` are scratch space of
+    /// `values.count` elements; ``write(_:integers:scratch:to:)`` reuses what they hold.
+    init(planning values: UnsafeBufferPointer<Double>, integers: UnsafeMutablePointer<Int64>, scratch: UnsafeMutablePointer<UInt64>) {
+        let n = values.count
+        count = n
+        encoding = .plain
+        exponent = 0
+        exceptionCount = 0
+        self.integers = nil
+        guard n > 0 else { return }
+        // The exponent with the fewest exceptions on a sample of up to 64 values; ties go to the smaller.
+        let step = Swift.max(1, n / 64)
+        var bestExponent = 0
+        var bestFailures = Int.max
+        for e in Self.exponents {
+            let power = exactPowersOfTen[Int(e.magnitude)]
+            var failures = 0
+            var i = 0
+            while i < n {
+                if Self.decimalInteger(values[i], exponent: e, power: power) == nil { failures += 1 }
+                i += step
+            }
+            if failures < bestFailures { bestFailures = failures; bestExponent = e }
+            if failures == 0 { break }
+        }
+        let sampled = (n + step - 1) / step
+        guard bestFailures < sampled else { return }
+        let power = exactPowersOfTen[Int(bestExponent.magnitude)]
+        var exceptions = 0
+        var firstGood: Int64?
+        for i in 0..<n {
+            if let m = Self.decimalInteger(values[i], exponent: bestExponent, power: power) { firstGood = m; break }
+        }
+        guard var previous = firstGood else { return }
+        for i in 0..<n {
+            if let m = Self.decimalInteger(values[i], exponent: bestExponent, power: power) {
+                integers[i] = m
+                previous = m
+            } else {
+                // An exception repeats its neighbour's integer, which costs a zero delta.
+                integers[i] = previous
+                exceptions += 1
+            }
+        }
+        guard exceptions <= 65_536 else { return }
+        let plan = IntegerColumnPlan(planning: UnsafeBufferPointer(start: integers, count: n), scratch: scratch)
+        let decimalBytes = Self.headerBytes + alignedTo8(2 * exceptions) + 8 * exceptions + plan.byteCount
+        if decimalBytes < Self.headerBytes + 8 * n {
+            encoding = .decimal
+            exponent = bestExponent
+            exceptionCount = exceptions
+            self.integers = plan
+        }
+    }
+
+    /// Writes the section into `out` (``byteCount`` zeroed bytes).
+    func write(_ values: UnsafeBufferPointer<Double>, integers: UnsafePointer<Int64>, scratch: UnsafePointer<UInt64>, to out: UnsafeMutableRawPointer) {
+        out.storeBytes(of: encoding.rawValue, as: UInt8.self)
+        out.storeBytes(of: Int8(exponent), toByteOffset: 1, as: Int8.self)
+        out.storeBytes(of: UInt32(exceptionCount), toByteOffset: 4, as: UInt32.self)
+        switch encoding {
+        case .plain:
+            for i in 0..<count { out.storeBytes(of: values[i].bitPattern, toByteOffset: 8 + 8 * i, as: UInt64.self) }
+        case .decimal:
+            let power = exactPowersOfTen[Int(exponent.magnitude)]
+            let positions = out + Self.headerBytes
+            let bits = positions + alignedTo8(2 * exceptionCount)
+            var e = 0
+            for i in 0..<count where Self.decoded(integers[i], exponent: exponent, power: power).bitPattern != values[i].bitPattern {
+                positions.storeBytes(of: UInt16(i), toByteOffset: 2 * e, as: UInt16.self)
+                bits.storeBytes(of: values[i].bitPattern, toByteOffset: 8 * e, as: UInt64.self)
+                e += 1
+            }
+            self.integers!.write(UnsafeBufferPointer(start: integers, count: count), scratch: scratch, to: bits + 8 * exceptionCount)
+        }
+    }
+}
+
+/// A value column read in place.
+struct ValueColumnReader {
+    let encoding: ValueEncoding
+    let count: Int
+    let exponent: Int
+    let power: Double
+    let exceptionCount: Int
+    let exceptionPositions: UnsafeRawPointer
+    let exceptionBits: UnsafeRawPointer
+    /// Plain: the bit patterns. Decimal: the integer section.
+    let payload: UnsafeRawPointer
+
+    /// A reader of a validated section.
+    init(_ section: UnsafeRawPointer, count: Int) {
+        self.count = count
+        encoding = ValueEncoding(rawValue: section.load(as: UInt8.self)) ?? .plain
+        exponent = Swift.max(-10, Swift.min(18, Int(section.load(fromByteOffset: 1, as: Int8.self))))
+        power = exactPowersOfTen[Int(exponent.magnitude)]
+        exceptionCount = Int(section.load(fromByteOffset: 4, as: UInt32.self))
+        exceptionPositions = section + ValueColumnPlan.headerBytes
+        exceptionBits = exceptionPositions + alignedTo8(2 * exceptionCount)
+        payload = encoding == .plain ? section + ValueColumnPlan.headerBytes : exceptionBits + 8 * exceptionCount
+    }
+
+    /// The position of exception `e`.
+    @inline(__always)
+    func exceptionPosition(_ e: Int) -> Int {
+        Int(exceptionPositions.load(fromByteOffset: 2 * e, as: UInt16.self))
+    }
+
+    /// Checks that a section of `byteCount` bytes is a well-formed value column of `count` values.
+    static func validate(_ section: UnsafeRawPointer, byteCount: Int, count: Int) -> String? {
+        guard byteCount >= ValueColumnPlan.headerBytes else { return "value column shorter than its header" }
+        guard let encoding = ValueEncoding(rawValue: section.load(as: UInt8.self)) else {
+            return "unknown value encoding \(section.load(as: UInt8.self))"
+        }
+        let exponent = Int(section.load(fromByteOffset: 1, as: Int8.self))
+        let exceptions = Int(section.load(fromByteOffset: 4, as: UInt32.self))
+        switch encoding {
+        case .plain:
+            guard byteCount == ValueColumnPlan.headerBytes + 8 * count else { return "plain value column of \(byteCount) bytes for \(count) values" }
+        case .decimal:
+            guard ValueColumnPlan.exponents.contains(exponent) else { return "decimal exponent \(exponent) outside -10...18" }
+            guard exceptions <= count else { return "exception count \(exceptions) above the record count" }
+            let reader = ValueColumnReader(section, count: count)
+            let integerOffset = reader.payload - section
+            guard integerOffset <= byteCount else { return "value exceptions overrun the column" }
+            var previous = -1
+            for e in 0..<exceptions {
+                let position = reader.exceptionPosition(e)
+                guard position > previous, position < count else { return "value exception position \(position) out of order or range" }
+                previous = position
+            }
+            if let problem = IntegerColumnReader.validate(reader.payload, byteCount: byteCount - integerOffset, count: count) {
+                return problem
+            }
+        }
+        return nil
+    }
+
+    /// Value `i`.
+    @inline(__always)
+    func value(at i: Int) -> Double {
+        switch encoding {
+        case .plain:
+            return Double(bitPattern: payload.load(fromByteOffset: 8 * i, as: UInt64.self))
+        case .decimal:
+            if exceptionCount > 0 {
+                var low = 0
+                var high = exceptionCount
+                while low < high {
+                    let mid = (low + high) / 2
+                    if exceptionPosition(mid) < i { low = mid + 1 } else { high = mid }
+                }
+                if low < exceptionCount, exceptionPosition(low) == i {
+                    return Double(bitPattern: exceptionBits.load(fromByteOffset: 8 * low, as: UInt64.self))
+                }
+            }
+            let n = IntegerColumnReader(payload, count: count).value(at: i)
+            return ValueColumnPlan.decoded(n, exponent: exponent, power: power)
+        }
+    }
+
+    /// Decodes every value into `out` (``count`` doubles of raw memory).
+    func decode(into out: UnsafeMutableRawPointer) {
+        switch encoding {
+        case .plain:
+            out.copyMemory(from: payload, byteCount: 8 * count)
+        case .decimal:
+            IntegerColumnReader(payload, count: count).decode(into: out)
+            let power = self.power
+            if exponent >= 0 {
+                for i in 0..<count {
+                    let n = out.load(fromByteOffset: 8 * i, as: Int64.self)
+                    out.storeBytes(of: Double(n) / power, toByteOffset: 8 * i, as: Double.self)
+                }
+            } else {
+                for i in 0..<count {
+                    let n = out.load(fromByteOffset: 8 * i, as: Int64.self)
+                    out.storeBytes(of: Double(n) * power, toByteOffset: 8 * i, as: Double.self)
+                }
+            }
+            for e in 0..<exceptionCount {
+                out.storeBytes(
+                    of: exceptionBits.load(fromByteOffset: 8 * e, as: UInt64.self),
+                    toByteOffset: 8 * exceptionPosition(e), as: UInt64.self)
+            }
+        }
+    }
+}
