@@ -2,15 +2,17 @@ import ArgumentParser
 import DenseRecords
 import Foundation
 
-/// `dense-records export INPUT -o OUTPUT`: a snapshot or a CSV file to Apache Arrow.
+/// `dense-records export INPUT -o OUTPUT`: a snapshot or a CSV file to Apache Arrow or Apache Parquet.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a snapshot or a CSV file as Apache Arrow (IPC file or stream).",
+        abstract: "Export a snapshot or a CSV file as Apache Arrow (IPC file or stream) or Apache Parquet.",
         discussion: """
             The output has the columns sensor_id (uint32), timestamp (timestamp[ns, tz=UTC]), value (float64) and \
-            unit (dictionary-encoded unit names, or the uint8 code with --unit-encoding code), and is read by \
-            pyarrow, Polars, DuckDB (through pyarrow) and Spark. Snapshots are checked block by block (CRC32C) \
+            unit (dictionary-encoded unit names, or the uint8 code with --unit-encoding code). Arrow IPC is for \
+            handing data to a process next door (pyarrow, Polars, DuckDB through pyarrow); Spark has no Arrow IPC \
+            file source, so for Spark, Trino or a data lake use --format parquet (zstd, delta encodings, row-group \
+            statistics; --partition-by day writes a Hive-style date=YYYY-MM-DD/ dataset folder). Snapshots are checked block by block (CRC32C) \
             before anything is written, unless --no-verify. Use -o - to stream to standard output. \
             A file output is written to a temporary file beside it and renamed over it only when the export \
             succeeds: after a failure the output path holds what it held before. A stream to standard output is \
@@ -34,8 +36,20 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "The input's kind: auto (by extension, then by the snapshot magic; csv for a pipe), snapshot or csv.")
     var from: InputKind = .auto
 
-    @Option(help: "file (random access, Feather v2; the default for paths) or stream (the default for -).")
+    @Option(help: "file (Arrow IPC random access, Feather v2; the default for paths), stream (Arrow IPC; the default for -) or parquet (the default for a .parquet output or with --partition-by).")
     var format: String?
+
+    @Option(help: "Parquet: zstd or none.")
+    var compression = "zstd"
+
+    @Option(help: "Parquet: rows per row group (the writer holds one row group, 21 bytes a row).")
+    var rowGroupSize = ParquetWriterOptions.defaultRowGroupSize
+
+    @Option(help: "Parquet: day writes a folder of date=YYYY-MM-DD/part-NNNNN.parquet files (UTC days), whole or not at all.")
+    var partitionBy: String?
+
+    @Option(help: "Parquet: the value column's encoding, plain (the default, smaller on real and synthetic data) or byte-stream-split.")
+    var valueEncoding = ParquetValueEncoding.plain.rawValue
 
     @Option(help: "Rows per Arrow record batch.")
     var batchSize = ArrowWriterOptions.defaultBatchSize
@@ -43,8 +57,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "dictionary (unit names) or code (the uint8 code).")
     var unitEncoding = "dictionary"
 
-    @Flag(help: "CSV: skip and count malformed lines instead of stopping at the first.")
-    var skipMalformed = false
+    @OptionGroup(title: "CSV input")
+    var csvInput: CSVInputOptions
 
     @Flag(help: "Snapshot: do not check block checksums before exporting.")
     var noVerify = false
@@ -56,12 +70,40 @@ struct ExportCommand: AsyncParsableCommand {
         guard ArrowUnitEncoding(rawValue: unitEncoding) != nil else {
             throw ValidationError("--unit-encoding must be dictionary or code")
         }
-        if let format, ArrowIPCFormat(rawValue: format) == nil { throw ValidationError("--format must be file or stream") }
+        if let format, ArrowIPCFormat(rawValue: format) == nil, format != "parquet" {
+            throw ValidationError("--format must be file, stream or parquet")
+        }
+        guard isParquet || (partitionBy == nil && compression == "zstd" && rowGroupSize == ParquetWriterOptions.defaultRowGroupSize) else {
+            throw ValidationError("--compression, --row-group-size and --partition-by apply to --format parquet only")
+        }
+        guard ParquetCompression(rawValue: compression) != nil else { throw ValidationError("--compression must be zstd or none") }
+        guard (1...ParquetWriterOptions.maximumRowGroupSize).contains(rowGroupSize) else {
+            throw ValidationError("--row-group-size must be in 1...\(ParquetWriterOptions.maximumRowGroupSize)")
+        }
+        if let partitionBy, ParquetPartitioning(rawValue: partitionBy) == nil { throw ValidationError("--partition-by must be day") }
+        guard ParquetValueEncoding(rawValue: valueEncoding) != nil else {
+            throw ValidationError("--value-encoding must be byte-stream-split or plain")
+        }
+        if isParquet, output == "-" { throw ValidationError("--format parquet needs an output path: a Parquet footer cannot go to a stream") }
+    }
+
+    /// Whether the output is Parquet: asked for, implied by --partition-by, or by a `.parquet` output.
+    var isParquet: Bool {
+        format == "parquet" || (format == nil && (partitionBy != nil || output.lowercased().hasSuffix(".parquet")))
+    }
+
+    /// The Parquet writer's options from the command line.
+    var parquetOptions: ParquetWriterOptions {
+        ParquetWriterOptions(
+            rowGroupSize: rowGroupSize, compression: ParquetCompression(rawValue: compression) ?? .zstd,
+            valueEncoding: ParquetValueEncoding(rawValue: valueEncoding) ?? .plain,
+            unitEncoding: ParquetUnitEncoding(rawValue: unitEncoding) ?? .dictionary)
     }
 
     func run() async throws {
         // A reader that goes away (`| head`) must surface as EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
+        if isParquet { return try await runParquet() }
         let toStandardOutput = output == "-"
         let ipcFormat = format.flatMap(ArrowIPCFormat.init(rawValue:)) ?? (toStandardOutput ? .stream : .file)
         let options = ArrowWriterOptions(batchSize: batchSize, unitEncoding: ArrowUnitEncoding(rawValue: unitEncoding) ?? .dictionary)
@@ -150,7 +192,7 @@ struct ExportCommand: AsyncParsableCommand {
             ? ArrowRecordSink(fileDescriptor: STDOUT_FILENO, format: format, options: options)
             : ArrowRecordSink(path: output, format: format, options: options)
         let pipeline = Pipeline(
-            source: .init("csv", CSVRecordSource(path: input, policy: skipMalformed ? .skip : .fail)),
+            source: .init("csv", try csvInput.makeSource(path: input)),
             sinks: [.init("arrow", sink)])
         do {
             let run = try await pipeline.run()
@@ -177,5 +219,69 @@ struct ExportCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         return summary
+    }
+}
+
+extension ExportCommand {
+    /// Exports to a Parquet file, or a dataset folder with --partition-by.
+    func runParquet() async throws {
+        let start = ContinuousClock.now
+        try refuseOutputThatIsTheInput()
+        let partitioning = partitionBy.flatMap(ParquetPartitioning.init(rawValue:))
+        let summary: ParquetWriteSummary
+        switch try resolvedKind() {
+        case .snapshot:
+            let snapshot: MappedSnapshot
+            do {
+                snapshot = try MappedSnapshot(contentsOf: input)
+                if !noVerify { try snapshot.verify() }
+            } catch {
+                printError("dense-records export: \(input): \(error)")
+                throw ExitCode(1)
+            }
+            do {
+                if let partitioning {
+                    summary = try ParquetDatasetWriter.export(snapshot, toPath: output, partitioning: partitioning, options: parquetOptions)
+                } else {
+                    summary = try ParquetWriter.export(snapshot, toPath: output, options: parquetOptions)
+                }
+            } catch {
+                printError("dense-records export: \(error)")
+                throw ExitCode(2)
+            }
+        case .csv, .auto:
+            let sink = ParquetRecordSink(path: output, partitioning: partitioning, options: parquetOptions)
+            let pipeline = Pipeline(
+                source: .init("csv", try csvInput.makeSource(path: input)),
+                sinks: [.init("parquet", sink)])
+            do {
+                let run = try await pipeline.run()
+                if run.rejected.total > 0 {
+                    printError("skipped \(run.rejected.total) malformed lines of \(input):")
+                    for line in run.source.skipped { printError("  \(line)") }
+                    if run.source.skippedNotListed > 0 { printError("  … and \(run.source.skippedNotListed) more") }
+                }
+            } catch {
+                switch error.summary.outcome {
+                case let .sourceFailed(message):
+                    printError("dense-records export: \(message)")
+                    throw ExitCode(1)
+                case let .sinkFailed(_, message):
+                    printError("dense-records export: \(message)")
+                    throw ExitCode(2)
+                default:
+                    printError("dense-records export: \(error.summary.outcome)")
+                    throw ExitCode(2)
+                }
+            }
+            guard let written = sink.summary else {
+                printError("dense-records export: the Parquet output was not finished")
+                throw ExitCode(2)
+            }
+            summary = written
+        }
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        printError("exported \(summary.rowCount) records in \(summary.rowGroupCount) row groups, \(summary.fileCount) files (\(summary.byteCount) bytes, Parquet) to \(output) in \(milliseconds) ms")
     }
 }
