@@ -7,6 +7,12 @@ struct NameTable {
     var componentIDs: [String: UInt32] = [:]
     var attributes: [String] = []
     var attributeIDs: [String: UInt32] = [:]
+    /// The attributes declared with ``ChangeLog/declareAttributes(of:)``, in declaration order.
+    var declarations: [AttributeDeclaration] = []
+    /// The keys of `declarations`, so a component declared twice adds nothing.
+    var declared: Set<AttributeDeclaration.Key> = []
+    /// The metrics bridges attached, by subscription token: each hears of later declarations.
+    var metricsReporters: [UInt64: MetricsReporter] = [:]
 
     static func intern(_ name: String, into names: inout [String], index: inout [String: UInt32]) -> UInt32 {
         if let id = index[name] { return id }

@@ -86,6 +86,8 @@ extension ChangeLog {
     /// - Parameter subscription: The handle from ``subscribe(_:)``.
     /// - Complexity: O(*s*), where *s* is the number of subscribers.
     public func cancel(_ subscription: Subscription) {
+        // A metrics bridge also hears of declarations; it stops here too.
+        _ = names.withLock { table in table.metricsReporters.removeValue(forKey: subscription.token) }
         let removed = if isDelivering {
             removeSubscriber(token: subscription.token)
         } else {

@@ -44,14 +44,24 @@ public final class MonitoredPipelineStage: AuditedComponent {
     /// ``recordsProcessed`` and ``meanLatencyMs`` events already mark each batch.
     public private(set) var batchesProcessed = 0
 
-    /// Creates a stage with all figures at zero.
+    /// Creates a stage with all figures at zero, and declares its attributes to the log.
+    ///
+    /// The declaration (``ChangeLog/declareAttributes(of:)``) gives metrics
+    /// bridges attached to `log` their instruments now: the counters
+    /// `records_processed_total` and `error_count_total` at 0 and the gauge
+    /// `mean_latency_seconds`. Were a bridge to have one of those names with
+    /// another kind, that bridge leaves the attribute out and counts its events
+    /// as conflicts; the stage works the same either way.
     ///
     /// - Parameters:
     ///   - name: The stage's name, as events, queries and exports show it.
     ///   - log: The log to record into; several stages may share it.
-    /// - Complexity: One name-table lookup.
+    /// - Complexity: One name-table lookup per attribute, plus the bridges' cost.
     public init(name: String, log: ChangeLog) {
         auditContext = AuditContext(log: log, componentName: name)
+        // A conflict is reported by the bridge itself (its conflicts counter); an
+        // initializer that threw for a metrics backend's naming would be worse.
+        try? log.declareAttributes(of: self)
     }
 
     /// The stage's name.

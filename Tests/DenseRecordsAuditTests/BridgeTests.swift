@@ -8,11 +8,11 @@ import Testing
 
 @Suite("swift-metrics and swift-log bridges")
 struct BridgeTests {
-    @Test("Audited attributes report as counters, gauges and timers with component and attribute dimensions")
+    @Test("Audited attributes report as counters, gauges and timers under snake_case names in base units")
     func metricsBridge() throws {
         let metrics = TestMetrics()
         let log = ChangeLog(capacity: 16)
-        log.reportMetrics(to: metrics)
+        try log.reportMetrics(to: metrics)
         let parse = MonitoredPipelineStage(name: "parse", log: log)
         let enrich = MonitoredPipelineStage(name: "enrich", log: log)
         parse.recordBatch(records: 40, latency: .milliseconds(10))
@@ -23,23 +23,24 @@ struct BridgeTests {
         parse.errorCount = -1          // rejected
 
         let records = try metrics.expectCounter(
-            "dense_records_recordsProcessed", [("component", "parse"), ("attribute", "recordsProcessed")])
+            "dense_records_records_processed_total", [("component", "parse"), ("attribute", "recordsProcessed")])
         #expect(records.totalValue == 42)
         let latency = try metrics.expectGauge(
-            "dense_records_meanLatencyMs", [("component", "parse"), ("attribute", "meanLatencyMs")])
-        #expect(latency.values == [10, 20])
+            "dense_records_mean_latency_seconds", [("component", "parse"), ("attribute", "meanLatencyMs")])
+        // The declared value first (the stage declares itself), then each mean, in seconds.
+        #expect(latency.values == [0, 0.010, 0.020])
         let errors = try metrics.expectCounter(
-            "dense_records_errorCount", [("component", "enrich"), ("attribute", "errorCount")])
+            "dense_records_error_count_total", [("component", "enrich"), ("attribute", "errorCount")])
         #expect(errors.totalValue == 4)
         let rejections = try metrics.expectCounter(
-            "dense_records_audit_rejections",
+            "dense_records_audit_rejections_total",
             [("component", "parse"), ("attribute", "errorCount"), ("reason", "below_minimum")])
         #expect(rejections.totalValue == 1)
 
         let thermostat = Thermostat(log: log)
         thermostat.lastResponseMs = 2.5
         let timer = try metrics.expectTimer(
-            "dense_records_lastResponseMs", [("component", "thermostat"), ("attribute", "lastResponseMs")])
+            "dense_records_last_response_seconds", [("component", "thermostat"), ("attribute", "lastResponseMs")])
         #expect(timer.values == [2_500_000])
     }
 
@@ -47,12 +48,12 @@ struct BridgeTests {
     func metricsCancel() throws {
         let metrics = TestMetrics()
         let log = ChangeLog(capacity: 16)
-        let subscription = log.reportMetrics(to: metrics, labelPrefix: "stage_")
+        let subscription = try log.reportMetrics(to: metrics, labelPrefix: "stage_")
         let stage = MonitoredPipelineStage(name: "parse", log: log)
         stage.errorCount = 2
         log.cancel(subscription)
         stage.errorCount = 5
-        let errors = try metrics.expectCounter("stage_errorCount", [("component", "parse"), ("attribute", "errorCount")])
+        let errors = try metrics.expectCounter("stage_error_count_total", [("component", "parse"), ("attribute", "errorCount")])
         #expect(errors.totalValue == 2)
     }
 
