@@ -10,11 +10,12 @@ extension ComponentRegistry {
     /// | name | role | type | parameters |
     /// |---|---|---|---|
     /// | `synthetic` | source | ``SyntheticRecordSource`` | `records`, `sensors`, `seed`, `intervalMs`, `startNanoseconds`, `gapProbability` |
-    /// | `csv-reader` | source | ``CSVRecordSource`` | `path` (required), `onMalformedLine` (`fail`/`skip`), `maxLineBytes`, `bufferBytes` |
+    /// | `csv-reader` | source | ``CSVRecordSource`` | `path` (required), `onMalformedLine` (`fail`/`skip`), `maxLineBytes`, `bufferBytes`, `delimiter` (`,`/`;`/`tab`), `sensorColumn`, `timestampColumn`, `valueColumn`, `unitColumn`, `unit`, `timestampFormat` (`ns`/`us`/`ms`/`s`/`rfc3339`), `onMissingValue` (`skip`/`nan`), `onUnknownUnit` (`fail`/`skip`/`keep`); see ``CSVReadOptions`` |
     /// | `validate` | stage | ``RecordFilterStage`` | `min`, `max`, `requireFinite`, `requireKnownUnit`, `units` |
-    /// | `window-aggregate` | stage | ``WindowedAggregateStage`` | `windowMs`, `statistics` |
+    /// | `window-aggregate` | stage | ``WindowedAggregateStage`` | `windowMs`, `allowedLatenessMs`, `statistics` (`mean`/`min`/`max`/`count`) |
     /// | `arena` | sink | ``RecordArenaSink`` | `byteLimit` |
     /// | `csv-writer` | sink | ``CSVRecordSink`` | `path` (required) |
+    /// | `arrow-writer` | sink | ``ArrowRecordSink`` | `path` (required), `format` (`file`/`stream`), `batchSize`, `unitEncoding` (`dictionary`/`code`) |
     ///
     /// Every precondition of these components' initializers is checked by
     /// spec validation first (a parameter's range, or the factory's check for
@@ -63,25 +64,26 @@ extension ComponentRegistry {
                 gapProbability: try parameters.number("gapProbability"))
         }
         try register(
-            "csv-reader", role: .source, summary: "Streams a sensor_id,timestamp,value,unit CSV file of any size.",
+            "csv-reader", role: .source, summary: "Streams a CSV file of readings of any size; columns found by header name.",
             parameters: [
                 .required("path", .string, "the CSV file, relative to the working directory"),
                 .optional("onMalformedLine", .choice(MalformedLinePolicy.allCases.map(\.rawValue)), default: .string("fail"),
                     "skip and count malformed lines, or fail on the first"),
                 .optional("maxLineBytes", .integer(16...(64 << 20)), default: .integer(4_096), "longest line accepted"),
                 .optional("bufferBytes", .integer(4_096...(256 << 20)), default: .integer(1 << 20), "read buffer size"),
-            ],
+            ] + CSVReadOptions.parameterSpecs,
             check: { parameters in
+                let dialectProblems = CSVReadOptions.parameterProblems(parameters)
                 guard let maxLineBytes = try? parameters.integer("maxLineBytes"), let bufferBytes = try? parameters.integer("bufferBytes"),
                     maxLineBytes > bufferBytes - 2
-                else { return [] }
-                return [ComponentParameterError(
+                else { return dialectProblems }
+                return dialectProblems + [ComponentParameterError(
                     parameter: "maxLineBytes",
                     message: "(\(maxLineBytes)) must leave room for a line ending in \"bufferBytes\" (\(bufferBytes)): at most \(bufferBytes - 2)")]
             }
         ) { parameters in
             CSVRecordSource(
-                path: try parameters.string("path"),
+                path: try parameters.string("path"), options: try CSVReadOptions(parameters: parameters),
                 policy: MalformedLinePolicy(rawValue: try parameters.string("onMalformedLine")) ?? .fail,
                 maxLineBytes: try parameters.integer("maxLineBytes"), bufferBytes: try parameters.integer("bufferBytes"))
         }
@@ -112,15 +114,19 @@ extension ComponentRegistry {
                 requireKnownUnit: try parameters.boolean("requireKnownUnit"), allowedUnits: units)
         }
         try register(
-            "window-aggregate", role: .stage, summary: "Per-sensor mean/min/max over tumbling windows.",
+            "window-aggregate", role: .stage, summary: "Per-sensor mean/min/max/count over tumbling windows, in any order within a lateness.",
             parameters: [
                 .optional("windowMs", .integer(1...(366 * 86_400_000)), default: .integer(60_000), "window length in ms"),
+                .optional("allowedLatenessMs", .integer(0...(366 * 86_400_000)), default: .integer(0),
+                    "how long past a window's end, by its sensor's latest timestamp, late readings still join it"),
                 .optional("statistics", .choices(WindowedAggregateStage.Statistic.allCases.map(\.rawValue)),
-                    default: .array([.string("mean"), .string("min"), .string("max")]), "statistics emitted per window, in order"),
+                    default: .array(WindowedAggregateStage.Statistic.allCases.map { .string($0.rawValue) }),
+                    "statistics emitted per window, in order"),
             ]
         ) { parameters in
             WindowedAggregateStage(
                 windowNanoseconds: Int64(try parameters.integer("windowMs")) * 1_000_000,
+                allowedLatenessNanoseconds: Int64(try parameters.integer("allowedLatenessMs")) * 1_000_000,
                 statistics: try parameters.strings("statistics").compactMap { WindowedAggregateStage.Statistic(rawValue: $0) })
         }
         try register(
@@ -138,5 +144,7 @@ extension ComponentRegistry {
             CSVRecordSink(path: try parameters.string("path"))
         }
         try registerArrowWriter()
+        try registerParquetWriter()
+        try registerSnapshotComponents()
     }
 }

@@ -1,6 +1,6 @@
 import DenseRecordsCore
 import DenseRecordsArena
-import DenseRecordsAudit
+public import DenseRecordsAudit
 import DenseRecordsArrow
 import DenseRecordsSnapshot
 import InternalDenseRecordsUtilities
@@ -22,7 +22,7 @@ public struct ComponentFactory: Sendable {
     public let summary: String
     let conforms: @Sendable (ComponentRole) -> Bool
     let check: @Sendable (ComponentParameters) -> [ComponentParameterError]
-    let make: @Sendable (ComponentParameters) throws -> AnyObject
+    let make: @Sendable (ComponentParameters, ComponentContext) throws -> AnyObject
 
     /// Whether the factory's product conforms to the protocol `role` requires.
     ///
@@ -132,6 +132,48 @@ public struct ComponentRegistry: Sendable {
         check: @escaping @Sendable (ComponentParameters) -> [ComponentParameterError] = { _ in [] },
         make: @escaping @Sendable (ComponentParameters) throws -> Product
     ) throws(ComponentRegistrationError) {
+        try register(
+            name, role: role, summary: summary, parameters: parameters, productType: productType, check: check
+        ) { parameters, _ in try make(parameters) }
+    }
+
+    /// Registers a factory under `name` for `role` whose `make` also receives the component's place in the pipeline.
+    ///
+    /// The ``ComponentContext`` carries the pipeline's ``Pipeline/changeLog``,
+    /// the entry's name in the spec and its role, so a component with
+    /// ``Audited`` attributes records them in the pipeline's log under its spec
+    /// name, and the pipeline declares them (counters at 0) to metrics bridges:
+    ///
+    /// ```swift
+    /// try registry.register("dedup", role: .stage) { parameters, context in
+    ///     Deduplicator(auditContext: context.auditContext)
+    /// }
+    /// ```
+    ///
+    /// Everything else is as in
+    /// ``register(_:role:summary:parameters:productType:check:make:)``.
+    ///
+    /// - Parameters:
+    ///   - name: The name specs use; letters, digits, `-`, `_` and `.`.
+    ///   - role: The role the product is meant for.
+    ///   - summary: One line of documentation.
+    ///   - parameters: The parameters the factory accepts.
+    ///   - productType: The product's concrete type; inferred from `make`.
+    ///   - check: Finds the problems that span parameters; see the other overload.
+    ///   - make: Creates the component from checked parameters and its context.
+    /// - Throws: ``ComponentRegistrationError`` if the name is taken or
+    ///   invalid, `Product` does not conform to the role's protocol, or a
+    ///   parameter's declaration is inconsistent.
+    /// - Complexity: O(*p*²) in the number of parameters.
+    public mutating func register<Product: AnyObject>(
+        _ name: String,
+        role: ComponentRole,
+        summary: String = "",
+        parameters: [ParameterSpec] = [],
+        productType: Product.Type = Product.self,
+        check: @escaping @Sendable (ComponentParameters) -> [ComponentParameterError] = { _ in [] },
+        make: @escaping @Sendable (ComponentParameters, ComponentContext) throws -> Product
+    ) throws(ComponentRegistrationError) {
         let allowed = name.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
         }
@@ -153,7 +195,7 @@ public struct ComponentRegistry: Sendable {
         factories[name] = ComponentFactory(
             name: name, role: role, typeName: typeName, parameters: parameters, summary: summary,
             conforms: { role in role.isConformed(by: productType) }, check: check,
-            make: { parameters in try make(parameters) })
+            make: { parameters, context in try make(parameters, context) })
     }
 
     /// The factory registered as `name`, or `nil`.
@@ -170,4 +212,35 @@ public struct ComponentRegistry: Sendable {
     public func names(for role: ComponentRole) -> [String] {
         factories.values.filter { $0.productConforms(to: role) }.map(\.name).sorted()
     }
+}
+
+/// Where a component built from a spec entry sits: the pipeline's log, the entry's name and its role.
+///
+/// ``PipelineBuilder`` passes one to every factory whose `make` takes two
+/// arguments (see ``ComponentRegistry``), so that a custom component's ``Audited`` attributes land in
+/// ``Pipeline/changeLog`` under the component's spec name.
+public struct ComponentContext: Sendable {
+    /// The log of the pipeline being built; it becomes ``Pipeline/changeLog``.
+    public let changeLog: ChangeLog
+    /// The entry's name in the spec (its `name`, or the component name when the spec gives none).
+    public let name: String
+    /// The role the entry fills.
+    public let role: ComponentRole
+
+    /// Creates a context; ``PipelineBuilder`` makes them, tests may too.
+    ///
+    /// - Parameters:
+    ///   - changeLog: The pipeline's log.
+    ///   - name: The entry's name.
+    ///   - role: The entry's role.
+    public init(changeLog: ChangeLog, name: String, role: ComponentRole) {
+        self.changeLog = changeLog
+        self.name = name
+        self.role = role
+    }
+
+    /// An ``AuditContext`` for this component: ``changeLog``, under ``name``.
+    ///
+    /// - Complexity: One name-table lookup.
+    public var auditContext: AuditContext { AuditContext(log: changeLog, componentName: name) }
 }

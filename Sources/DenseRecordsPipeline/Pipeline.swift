@@ -55,9 +55,28 @@ public struct NamedComponent<Component> {
 /// Each stage is monitored by a ``MonitoredPipelineStage`` that records, into
 /// ``changeLog``, the input record count and latency of every call that moved
 /// records (a `finish` or `drain` that produced nothing is not counted), and
-/// counts the calls that threw or whose report did not add up.
+/// counts the calls that threw or whose report did not add up. The monitors are
+/// made, and their attributes and those of every ``AuditedComponent`` that
+/// records into ``changeLog`` declared (``ChangeLog/declareAttributes(of:)``),
+/// when the pipeline is created, so a metrics bridge attached before the run
+/// shows every counter at 0 from the start.
 ///
-/// A `Pipeline` is not `Sendable`: create and run it in one task.
+/// ## Isolation
+///
+/// A `Pipeline` is not `Sendable`: it stays in the isolation domain that
+/// created it. ``run(progress:)`` and the component protocols' methods are
+/// `nonisolated(nonsending)`: they run on the caller's actor, so an actor can
+/// own a pipeline in a stored property and run it without sending it anywhere:
+///
+/// ```swift
+/// actor Ingest {
+///     let pipeline: Pipeline
+///     init(pipeline: Pipeline) { self.pipeline = pipeline }
+///     func start() async throws -> PipelineSummary { try await pipeline.run() }
+/// }
+/// ```
+///
+/// Components written as plain `async` methods still conform; the runner awaits them from the caller's actor.
 public final class Pipeline {
     /// The source.
     public let source: NamedComponent<any RecordSource>
@@ -71,9 +90,13 @@ public final class Pipeline {
     public let batchSize: Int
     /// The log the stage metrics record into.
     public let changeLog: ChangeLog
-    /// The stages' audited metrics, in stage order; created when the run starts.
-    public private(set) var stageMetrics: [MonitoredPipelineStage] = []
+    /// The stages' audited metrics, in stage order; created with the pipeline.
+    public let stageMetrics: [MonitoredPipelineStage]
     private var hasRun = false
+    /// How the run ended, once it has; ``output(of:as:)`` needs a completed one.
+    var finalOutcome: PipelineOutcome?
+    /// Sink outputs already handed out, by sink name, so each is taken from its sink once.
+    var outputs: [String: Any] = [:]
 
     /// Creates a pipeline from components.
     ///
@@ -83,15 +106,18 @@ public final class Pipeline {
     ///   - sinks: At least one sink.
     ///   - deadLetterSink: Where failing batches go; `nil` to stop the run on a stage error.
     ///   - batchSize: Records per batch; at least 1.
-    ///   - changeLogCapacity: Events the metrics log keeps.
-    /// - Complexity: O(1); nothing is opened or allocated beyond the log.
+    ///   - changeLogCapacity: Events the metrics log keeps; ignored when `changeLog` is given.
+    ///   - changeLog: The log to record into, for components made with it
+    ///     (``ComponentContext``); `nil` makes a new one of `changeLogCapacity`.
+    /// - Complexity: O(*c*) in the components; nothing is opened or allocated beyond the log.
     public init(
         source: NamedComponent<any RecordSource>,
         stages: [NamedComponent<any RecordStage>] = [],
         sinks: [NamedComponent<any RecordSink>],
         deadLetterSink: NamedComponent<any RecordSink>? = nil,
         batchSize: Int = RecordArena.recordsPerChunk,
-        changeLogCapacity: Int = 4_096
+        changeLogCapacity: Int = 4_096,
+        changeLog: ChangeLog? = nil
     ) {
         require(batchSize >= 1, "Pipeline batchSize must be at least 1")
         require(!sinks.isEmpty, "Pipeline needs at least one sink")
@@ -102,7 +128,17 @@ public final class Pipeline {
         self.sinks = sinks
         self.deadLetterSink = deadLetterSink
         self.batchSize = batchSize
-        self.changeLog = ChangeLog(capacity: changeLogCapacity)
+        let log = changeLog ?? ChangeLog(capacity: changeLogCapacity)
+        self.changeLog = log
+        stageMetrics = stages.map { MonitoredPipelineStage(name: $0.name, log: log) }
+        // Components made with this log declare their audited attributes with the pipeline.
+        // No bridge can be attached to a log before its pipeline unless a factory attached
+        // one; such a bridge counts a conflict itself, so the error is not needed here.
+        let components: [AnyObject] = [source.component] + stages.map(\.component) + sinks.map(\.component)
+            + (deadLetterSink.map { [$0.component] } ?? [])
+        for case let audited as any AuditedComponent in components where audited.auditContext.log === log {
+            try? log.declareAttributes(of: audited)
+        }
     }
 
     // MARK: Run state
@@ -132,18 +168,24 @@ public final class Pipeline {
 
     /// Runs the pipeline once: opens, moves every batch, finishes the stages, closes.
     ///
+    /// The run is `nonisolated(nonsending)`: it runs on the caller's actor (or
+    /// on no actor when the caller has none), so an actor that owns the
+    /// pipeline can run it without sending it off. It suspends at every
+    /// component call, so the actor serves other calls between batches.
+    ///
     /// - Parameter progress: Called after each source batch, on the running
     ///   task; keep it cheap (throttle printing yourself).
     /// - Returns: The summary of a completed run.
     /// - Throws: ``PipelineRunError`` when the run was cancelled or stopped by
     ///   a failure; its summary adds up as well.
     /// - Precondition: The pipeline has not run before.
-    public func run(progress: ((PipelineProgress) -> Void)? = nil) async throws(PipelineRunError) -> PipelineSummary {
+    public nonisolated(nonsending) func run(
+        progress: ((PipelineProgress) -> Void)? = nil
+    ) async throws(PipelineRunError) -> PipelineSummary {
         require(!hasRun, "a Pipeline runs once; build another to run again")
         hasRun = true
         let clock = ContinuousClock()
         let start = clock.now
-        stageMetrics = stages.map { MonitoredPipelineStage(name: $0.name, log: changeLog) }
         counters = Array(repeating: StageCounters(), count: stages.count)
         sinkWritten = Array(repeating: 0, count: sinks.count)
 
@@ -208,12 +250,13 @@ public final class Pipeline {
         }
         if !unflushed.isEmpty { uncount(unflushedAt: unflushed) }
         let summary = makeSummary(outcome: outcome, elapsed: clock.now - start)
+        finalOutcome = outcome
         guard outcome.isCompleted else { throw PipelineRunError(summary: summary) }
         return summary
     }
 
     /// The batch loop. Returns how the run ended.
-    private func move(clock: ContinuousClock, start: ContinuousClock.Instant, progress: ((PipelineProgress) -> Void)?) async -> PipelineOutcome {
+    private nonisolated(nonsending) func move(clock: ContinuousClock, start: ContinuousClock.Instant, progress: ((PipelineProgress) -> Void)?) async -> PipelineOutcome {
         var batch = RecordBatch(capacity: batchSize)
         var snapshot: RecordBatch? = deadLetterSink == nil ? nil : RecordBatch(capacity: batchSize)
         do throws(Stop) {
@@ -284,7 +327,7 @@ public final class Pipeline {
     }
 
     /// Passes `batch` through stages `start...` and then to the sinks.
-    private func flow(_ batch: inout RecordBatch, from start: Int, snapshot: inout RecordBatch?) async throws(Stop) {
+    private nonisolated(nonsending) func flow(_ batch: inout RecordBatch, from start: Int, snapshot: inout RecordBatch?) async throws(Stop) {
         var index = start
         while index < stages.count {
             if batch.isEmpty { return }
@@ -343,9 +386,9 @@ public final class Pipeline {
     /// Calls one stage, times it, checks its accounting and records its metrics.
     ///
     /// On success the output counts are booked; the caller books the input.
-    private func call(
+    private nonisolated(nonsending) func call(
         _ index: Int, _ batch: inout RecordBatch,
-        _ body: (any RecordStage, inout RecordBatch, inout StageReport) async throws -> StageProgress
+        _ body: nonisolated(nonsending) (any RecordStage, inout RecordBatch, inout StageReport) async throws -> StageProgress
     ) async throws(Stop) -> StageProgress {
         let clock = ContinuousClock()
         let inCount = batch.count

@@ -201,13 +201,15 @@ public struct PipelineBuilder: Sendable {
     /// Calls every factory; reports every construction failure together.
     private func construct(_ spec: PipelineSpec, parameters: [String: ComponentParameters]) throws(PipelineSpecError) -> Pipeline {
         var issues: [PipelineSpecIssue] = []
+        // Made first, so that factories can record into it: it becomes the pipeline's log.
+        let changeLog = ChangeLog(capacity: spec.changeLogCapacity)
         func make(_ entry: PipelineSpec.Entry) -> AnyObject? {
             guard let factory = registry.factory(named: entry.component), let values = parameters[entry.location] else {
                 requirementFailed("PipelineBuilder: \(entry.location) was not validated")
             }
             let product: AnyObject
             do {
-                product = try factory.make(values)
+                product = try factory.make(values, ComponentContext(changeLog: changeLog, name: entry.name, role: entry.role))
             } catch let error as ComponentParameterError {
                 issues.append(PipelineSpecIssue(
                     location: "\(entry.location).parameters.\(error.parameter)", role: entry.role, component: entry.component,
@@ -242,7 +244,7 @@ public struct PipelineBuilder: Sendable {
             stages: zip(spec.stages, stages).map { .init($0.name, $1!) },
             sinks: zip(spec.sinks, sinks).map { .init($0.name, $1!) },
             deadLetterSink: deadLetter.map { .init(deadLetterName ?? "dead-letter", $0) },
-            batchSize: spec.batchSize, changeLogCapacity: spec.changeLogCapacity)
+            batchSize: spec.batchSize, changeLog: changeLog)
     }
 
     /// The candidate within edit distance 2 of `name`, if any (for "did you mean").

@@ -72,7 +72,7 @@ public protocol RecordSource: AnyObject {
     /// The default does nothing.
     ///
     /// - Throws: Any error that prevents reading; the run then stops before any record flows.
-    func open() async throws
+    nonisolated(nonsending) func open() async throws
 
     /// Appends the next records to `batch`, up to its remaining capacity.
     ///
@@ -81,12 +81,12 @@ public protocol RecordSource: AnyObject {
     ///   more; `true` otherwise. A source may return `true` with fewer records
     ///   than fit, but should fill the batch where it can.
     /// - Throws: A read or parse error that ends the run.
-    func nextBatch(into batch: inout RecordBatch) async throws -> Bool
+    nonisolated(nonsending) func nextBatch(into batch: inout RecordBatch) async throws -> Bool
 
     /// Releases what ``open()`` acquired. Called once, also after a failure or cancellation.
     ///
     /// The default does nothing.
-    func close() async
+    nonisolated(nonsending) func close() async
 
     /// Input the source read but skipped, counted by reason (for example malformed CSV lines).
     ///
@@ -96,9 +96,9 @@ public protocol RecordSource: AnyObject {
 
 extension RecordSource {
     /// Does nothing.
-    public func open() async throws {}
+    public nonisolated(nonsending) func open() async throws {}
     /// Does nothing.
-    public func close() async {}
+    public nonisolated(nonsending) func close() async {}
     /// No rejections.
     public var rejections: RejectionCounts { RejectionCounts() }
 }
@@ -133,7 +133,7 @@ public protocol RecordStage: AnyObject {
     ///   - report: Where to account for dropped and created records.
     /// - Returns: ``StageProgress/moreOutputPending`` when the stage has output that did not fit.
     /// - Throws: Any error; the runner applies the pipeline's stage-error policy.
-    func process(_ batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress
+    nonisolated(nonsending) func process(_ batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress
 
     /// Writes pending output into an empty batch.
     ///
@@ -144,7 +144,7 @@ public protocol RecordStage: AnyObject {
     ///   - report: Where to account for the records written (as emitted).
     /// - Returns: Whether more output is still pending.
     /// - Throws: Any error; it stops the run.
-    func drain(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress
+    nonisolated(nonsending) func drain(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress
 
     /// Writes the output a stage holds at the end of the input, such as open aggregate windows.
     ///
@@ -157,14 +157,14 @@ public protocol RecordStage: AnyObject {
     ///   - report: Where to account for the records written.
     /// - Returns: Whether more output is still pending.
     /// - Throws: Any error; it stops the run.
-    func finish(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress
+    nonisolated(nonsending) func finish(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress
 }
 
 extension RecordStage {
     /// Writes nothing.
-    public func drain(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress { .done }
+    public nonisolated(nonsending) func drain(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress { .done }
     /// Writes nothing.
-    public func finish(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress { .done }
+    public nonisolated(nonsending) func finish(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress { .done }
 }
 
 /// A component that consumes batches: stores, writes or forwards them.
@@ -188,13 +188,13 @@ public protocol RecordSink: AnyObject {
     /// Acquires what the sink writes to. The default does nothing.
     ///
     /// - Throws: Any error that prevents writing; the run then stops before any record flows.
-    func open() async throws
+    nonisolated(nonsending) func open() async throws
 
     /// Consumes one batch. The batch's records are valid only during the call.
     ///
     /// - Parameter batch: The records to consume.
     /// - Throws: Any error; it stops the run.
-    func write(_ batch: borrowing RecordBatch) async throws
+    nonisolated(nonsending) func write(_ batch: borrowing RecordBatch) async throws
 
     /// Makes everything written durable and visible. Called once, only after a
     /// run that completed, before ``close()``.
@@ -203,7 +203,7 @@ public protocol RecordSink: AnyObject {
     ///
     /// - Throws: A flush, sync or rename error; the run is then reported as a
     ///   sink failure and its records as unprocessed.
-    func commit() async throws
+    nonisolated(nonsending) func commit() async throws
 
     /// Whether ``close()`` without a successful ``commit()`` discards every
     /// record written, as a file sink does with its temporary file.
@@ -220,18 +220,18 @@ public protocol RecordSink: AnyObject {
     ///
     /// - Throws: A flush error; after a completed run it is reported as a sink
     ///   failure and the run's records as unprocessed.
-    func close() async throws
+    nonisolated(nonsending) func close() async throws
 }
 
 extension RecordSink {
     /// Does nothing.
-    public func open() async throws {}
+    public nonisolated(nonsending) func open() async throws {}
     /// Does nothing.
-    public func commit() async throws {}
+    public nonisolated(nonsending) func commit() async throws {}
     /// `false`: what the sink received stays received.
     public var discardsUncommittedRecords: Bool { false }
     /// Does nothing.
-    public func close() async throws {}
+    public nonisolated(nonsending) func close() async throws {}
 }
 
 /// Counts of records (or input lines) set aside, by reason.

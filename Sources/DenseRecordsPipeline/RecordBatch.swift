@@ -24,7 +24,15 @@ public import CDenseRecords
 /// batch.append(SensorRecord(sensorID: 1, timestampNanoseconds: 0, value: 20, unit: .celsius))
 /// batch.removeAll { !$0.value.isFinite }
 /// ```
-public struct RecordBatch: ~Copyable {
+///
+/// A batch is `Sendable`, like `Array`: it can be handed to a component that
+/// runs in another isolation domain, such as a plain `async` method of a type
+/// that conforms retroactively.
+// @unchecked Sendable: the buffer is reachable only through the batch's one owner
+// (`~Copyable`, `base` is internal and never escapes a `with…` closure), every method
+// that writes it is `mutating` and so needs exclusive access, and the non-mutating
+// ones only read it. Sending the batch moves that sole ownership, as with `Array`.
+public struct RecordBatch: ~Copyable, @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<sensor_record_t>
     /// The most records the batch holds.
     public let capacity: Int

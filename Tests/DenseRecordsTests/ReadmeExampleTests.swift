@@ -46,9 +46,9 @@ struct ReadmeExampleTests {
         #expect(log.statistics.recordedCount == 3 && log.statistics.rejectedCount == 1)
         #expect(log.jsonLines().split(separator: "\n").count == 3)
         let metrics = TestMetrics()
-        let subscription = log.reportMetrics(to: metrics)
+        let subscription = try log.reportMetrics(to: metrics)
         stage.errorCount += 2
-        #expect(try metrics.expectCounter("dense_records_errorCount", [("component", "parse"), ("attribute", "errorCount")]).totalValue == 2)
+        #expect(try metrics.expectCounter("dense_records_error_count_total", [("component", "parse"), ("attribute", "errorCount")]).totalValue == 2)
         _ = subscription
     }
 

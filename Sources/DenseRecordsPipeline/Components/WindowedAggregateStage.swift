@@ -6,25 +6,43 @@ import DenseRecordsSnapshot
 import InternalDenseRecordsUtilities
 import CDenseRecords
 
-/// A stage that replaces readings with per-sensor mean, minimum and maximum over tumbling time windows.
+/// A stage that replaces readings with per-sensor statistics over tumbling time windows, in any arrival order within an allowed lateness.
 ///
 /// Windows are `window` long and aligned to the Unix epoch: a reading at
 /// time *t* falls in the window starting at ⌊*t* / window⌋ × window. Each
-/// sensor has at most one open window. A reading for a different window (or
-/// a different unit) closes the sensor's open window, which emits one record
-/// per requested statistic, in the order given, stamped with the window's
-/// start, carrying the sensor and unit. Windows still open when the input
-/// ends are emitted by ``finish(into:report:)``, in sensor order.
+/// sensor's windows are kept apart by unit too.
 ///
-/// Readings should arrive in time order per sensor, as they do from the
-/// built-in sources; a reading that goes back to an earlier window starts a
-/// new (partial) window rather than reopening the old one. Put a `validate`
-/// stage before this one: a NaN makes its window's mean NaN.
+/// ## Order and lateness
 ///
-/// Every input record is counted as absorbed and every output record as
-/// emitted. Output that does not fit in the batch is held and drained, so the
-/// held output never exceeds three records per input record of one batch, or
-/// per sensor at the end.
+/// Input need not be in time order. Each sensor has a *watermark*, the latest
+/// timestamp seen for it, and any number of open windows. A window
+/// [*s*, *s* + window) closes once the sensor's watermark reaches
+/// *s* + window + ``allowedLatenessNanoseconds``; until then, readings for it
+/// are folded in whatever order they arrive. A reading whose window has
+/// already closed is *late*: it is rejected with the reason ``lateReason``
+/// (`late reading`), counted in the summary, and never starts a second,
+/// partial window. So with an allowed lateness at least as large as the
+/// disorder of the input (how far a reading can trail the latest reading of
+/// its sensor), every window comes out exactly once; with the default 0,
+/// time-ordered input behaves as before and out-of-order readings that go
+/// back to a closed window are rejected as late.
+///
+/// ## Output
+///
+/// A closed window emits one record per requested statistic, in the order
+/// given, stamped with the window's start and carrying the sensor. ``Statistic/mean``,
+/// ``Statistic/min`` and ``Statistic/max`` carry the readings' unit;
+/// ``Statistic/count``, the number of readings the window aggregated, carries
+/// the unit `count` (``SensorUnit/count``), so two outputs of the same window
+/// can be merged by weighting with it. The default is mean, min, max, count.
+/// Windows that close during a batch are emitted in order of sensor arrival,
+/// and a sensor's windows in start order; windows still open when the input
+/// ends are emitted by ``finish(into:report:)``, in sensor order, then start order.
+///
+/// Put a `validate` stage before this one: a NaN makes its window's mean NaN.
+///
+/// Every input record is counted as absorbed or rejected, and every output
+/// record as emitted. Output that does not fit in the batch is held and drained.
 public final class WindowedAggregateStage: RecordStage {
     /// A statistic the stage can emit.
     public enum Statistic: String, Hashable, Sendable, CaseIterable {
@@ -34,10 +52,17 @@ public final class WindowedAggregateStage: RecordStage {
         case min
         /// The largest value.
         case max
+        /// The number of readings in the window, emitted with the unit `count`.
+        case count
     }
+
+    /// The rejection reason of a reading whose window had closed: `late reading`.
+    public static let lateReason = "late reading"
 
     /// The window length in nanoseconds.
     public let windowNanoseconds: Int64
+    /// How long after a window's end, by the sensor's latest timestamp, the window stays open.
+    public let allowedLatenessNanoseconds: Int64
     /// The statistics emitted per window, in order.
     public let statistics: [Statistic]
 
@@ -50,7 +75,13 @@ public final class WindowedAggregateStage: RecordStage {
         var maximum: Double
     }
 
-    private var open: [UInt32: Window] = [:]
+    /// One sensor's open windows, sorted by start then unit, and its latest timestamp.
+    private struct SensorWindows {
+        var watermark: Int64
+        var windows: [Window]
+    }
+
+    private var open: [UInt32: SensorWindows] = [:]
     private var pending: [sensor_record_t] = []
     private var pendingHead = 0
 
@@ -58,18 +89,27 @@ public final class WindowedAggregateStage: RecordStage {
     ///
     /// - Parameters:
     ///   - windowNanoseconds: The window length; at least 1.
+    ///   - allowedLatenessNanoseconds: How far past a window's end a sensor's
+    ///     latest timestamp may go before the window closes; at least 0.
     ///   - statistics: The statistics to emit per window, in order; not empty, none repeated.
-    /// - Precondition: `windowNanoseconds >= 1`, and `statistics` is not
-    ///   empty and names each statistic at most once (a repeat would emit the
-    ///   same record twice per window); the process traps with a message otherwise.
+    /// - Precondition: `windowNanoseconds >= 1`, `allowedLatenessNanoseconds >= 0`,
+    ///   and `statistics` is not empty and names each statistic at most once (a
+    ///   repeat would emit the same record twice per window); the process traps
+    ///   with a message otherwise.
     /// - Complexity: O(*s*) in the number of statistics.
-    public init(windowNanoseconds: Int64, statistics: [Statistic] = Statistic.allCases) {
+    public init(
+        windowNanoseconds: Int64, allowedLatenessNanoseconds: Int64 = 0, statistics: [Statistic] = Statistic.allCases
+    ) {
         require(windowNanoseconds >= 1, "WindowedAggregateStage window must be at least 1 ns, got \(windowNanoseconds)")
+        require(
+            allowedLatenessNanoseconds >= 0,
+            "WindowedAggregateStage allowed lateness must not be negative, got \(allowedLatenessNanoseconds)")
         require(!statistics.isEmpty, "WindowedAggregateStage needs at least one statistic")
         require(
             Set(statistics).count == statistics.count,
             "WindowedAggregateStage statistics must not repeat, got \(statistics.map(\.rawValue))")
         self.windowNanoseconds = windowNanoseconds
+        self.allowedLatenessNanoseconds = allowedLatenessNanoseconds
         self.statistics = statistics
     }
 
@@ -85,33 +125,73 @@ public final class WindowedAggregateStage: RecordStage {
         return overflow ? .min : start
     }
 
+    /// The earliest window start still open for a sensor whose latest timestamp is `watermark`.
+    ///
+    /// A window [*s*, *s* + window) is closed when *s* + window + lateness ≤ watermark,
+    /// which for an aligned *s* is *s* < windowStart(watermark − lateness).
+    private func earliestOpenStart(watermark: Int64) -> Int64 {
+        let (reference, overflow) = watermark.subtractingReportingOverflow(allowedLatenessNanoseconds)
+        return overflow ? .min : windowStart(of: reference)
+    }
+
     /// Folds the batch into the open windows and replaces it with the records of the windows it closed.
     ///
     /// - Parameters:
     ///   - batch: The input; on return, closed windows' records (as many as fit).
-    ///   - report: Every input is absorbed; every output emitted.
+    ///   - report: Every input is absorbed, or rejected as ``lateReason``; every output emitted.
     /// - Returns: ``StageProgress/moreOutputPending`` when closed windows did not all fit.
-    /// - Complexity: O(*n*) expected; allocates only for sensors not seen before.
+    /// - Complexity: O(*n* × *w*) where *w* is the number of windows a sensor has
+    ///   open (1 or 2 for ordered input, more with a long lateness); allocates
+    ///   only for sensors and windows not seen before.
     public func process(_ batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress {
+        var late = 0
         batch.withUnsafeBufferPointer { records in
             for record in records {
                 let start = windowStart(of: record.timestamp_ns)
-                let value = record.value
-                if var window = open[record.sensor_id], window.start == start, window.unit == record.unit {
-                    window.count += 1
-                    window.sum += value
-                    window.minimum = Swift.min(window.minimum, value)
-                    window.maximum = Swift.max(window.maximum, value)
-                    open[record.sensor_id] = window
-                } else {
-                    if let closed = open[record.sensor_id] { emit(closed, sensor: record.sensor_id) }
-                    open[record.sensor_id] = Window(start: start, unit: record.unit, count: 1, sum: value, minimum: value, maximum: value)
+                var sensor = open.removeValue(forKey: record.sensor_id) ?? SensorWindows(watermark: .min, windows: [])
+                defer { open[record.sensor_id] = sensor }
+                // A new sensor's watermark is Int64.min, so nothing is late for it.
+                if start < earliestOpenStart(watermark: sensor.watermark) {
+                    late += 1
+                    continue
+                }
+                fold(record, start: start, into: &sensor.windows)
+                if record.timestamp_ns > sensor.watermark {
+                    sensor.watermark = record.timestamp_ns
+                    let openFrom = earliestOpenStart(watermark: sensor.watermark)
+                    var closed = 0
+                    while closed < sensor.windows.count, sensor.windows[closed].start < openFrom {
+                        emit(sensor.windows[closed], sensor: record.sensor_id)
+                        closed += 1
+                    }
+                    if closed > 0 { sensor.windows.removeFirst(closed) }
                 }
             }
         }
-        report.absorb(batch.count)
+        report.absorb(batch.count - late)
+        report.reject(late, reason: Self.lateReason)
         batch.removeAll()
         return drainPending(into: &batch, report: &report)
+    }
+
+    /// Adds one reading to its window, opening the window in start and unit order if need be.
+    private func fold(_ record: sensor_record_t, start: Int64, into windows: inout [Window]) {
+        let value = record.value
+        // Usually the last window; a short backwards scan otherwise.
+        var index = windows.count
+        while index > 0 {
+            let window = windows[index - 1]
+            if window.start == start, window.unit == record.unit {
+                windows[index - 1].count += 1
+                windows[index - 1].sum += value
+                windows[index - 1].minimum = Swift.min(window.minimum, value)
+                windows[index - 1].maximum = Swift.max(window.maximum, value)
+                return
+            }
+            if window.start < start || (window.start == start && window.unit < record.unit) { break }
+            index -= 1
+        }
+        windows.insert(Window(start: start, unit: record.unit, count: 1, sum: value, minimum: value, maximum: value), at: index)
     }
 
     /// Writes held output.
@@ -124,7 +204,7 @@ public final class WindowedAggregateStage: RecordStage {
         drainPending(into: &batch, report: &report)
     }
 
-    /// Closes every open window, in sensor order, and writes the output.
+    /// Closes every open window, in sensor order and then start order, and writes the output.
     ///
     /// - Parameters:
     ///   - batch: An empty batch.
@@ -132,7 +212,7 @@ public final class WindowedAggregateStage: RecordStage {
     /// - Returns: Whether output is still held.
     public func finish(into batch: inout RecordBatch, report: inout StageReport) async throws -> StageProgress {
         for sensor in open.keys.sorted() {
-            if let window = open[sensor] { emit(window, sensor: sensor) }
+            for window in open[sensor]?.windows ?? [] { emit(window, sensor: sensor) }
         }
         open.removeAll()
         return drainPending(into: &batch, report: &report)
@@ -140,13 +220,18 @@ public final class WindowedAggregateStage: RecordStage {
 
     private func emit(_ window: Window, sensor: UInt32) {
         for statistic in statistics {
-            let value: Double =
-                switch statistic {
-                case .mean: window.sum / Double(window.count)
-                case .min: window.minimum
-                case .max: window.maximum
-                }
-            pending.append(sensor_record_t(sensor_id: sensor, timestamp_ns: window.start, value: value, unit: window.unit))
+            switch statistic {
+            case .mean:
+                pending.append(sensor_record_t(
+                    sensor_id: sensor, timestamp_ns: window.start, value: window.sum / Double(window.count), unit: window.unit))
+            case .min:
+                pending.append(sensor_record_t(sensor_id: sensor, timestamp_ns: window.start, value: window.minimum, unit: window.unit))
+            case .max:
+                pending.append(sensor_record_t(sensor_id: sensor, timestamp_ns: window.start, value: window.maximum, unit: window.unit))
+            case .count:
+                pending.append(sensor_record_t(
+                    sensor_id: sensor, timestamp_ns: window.start, value: Double(window.count), unit: SensorUnit.count.rawValue))
+            }
         }
     }
 
