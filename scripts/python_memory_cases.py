@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""Measures one python-* case of the memory comparison report and prints one JSON line.
+"""Measures one Python case of the memory comparison report and prints one JSON line.
 
 memory-report runs this script once per (representation, records, repetition), each
-in a fresh interpreter. It fills a list with the same deterministic records the Swift
-rows store (see Sources/MemoryReport/RecordSource.swift), times ingest, a scan and
-random reads, reads the resident size and its high-water mark from /proc, and then
-builds the same list a second time under tracemalloc to count the allocated bytes
-(tracing slows allocation, so nothing timed runs under it).
+in a fresh interpreter.
 
-Standard library only. Linux only (/proc/self/statm, /proc/self/clear_refs).
+The python-dict, python-class and python-slots rows fill a list with the same
+deterministic records the Swift rows store (see Sources/MemoryReport/RecordSource.swift),
+time ingest, a scan and random reads, read the resident size and its high-water mark
+from /proc, and then build the same list a second time under tracemalloc to count the
+allocated bytes (tracing slows allocation, so nothing timed runs under it). They need
+the standard library only.
+
+The dataset rows (numpy-structured, pandas-typed, polars-dataframe, pyarrow-table in
+memory; parquet-zstd and arrow-ipc-zstd on disk) read a dataset file of packed 21-byte
+records that memory-report wrote (--dataset-file) and build what a Python user would
+pick today from it. They import numpy, and pandas, Polars or pyarrow as the row needs
+(see memory_dataset_cases.py beside this script).
+
+Linux only (/proc/self/statm, /proc/self/clear_refs).
 """
 
 import argparse
@@ -27,6 +36,10 @@ UNIT_CODE_COUNT = 8
 INDEX_SEED = 0x9E3779B97F4A7C15
 MASK64 = (1 << 64) - 1
 UNIT_NAMES = ("unknown", "celsius", "percent", "pascal", "volt", "ampere", "lux", "ppm", "count")
+# The rows measured by memory_dataset_cases.py on a dataset file.
+DATASET_REPRESENTATIONS = [
+    "numpy-structured", "pandas-typed", "polars-dataframe", "pyarrow-table", "parquet-zstd", "arrow-ipc-zstd",
+]
 
 
 class RecordClass:
@@ -142,12 +155,24 @@ def scan_passes(records):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--representation", required=True, choices=["python-dict", "python-class", "python-slots"])
+    parser.add_argument("--representation", required=True, choices=["python-dict", "python-class", "python-slots"]
+                        + DATASET_REPRESENTATIONS)
     parser.add_argument("--records", type=int, required=True)
     parser.add_argument("--random-reads", type=int, default=1_000_000)
+    parser.add_argument("--dataset-file", help="packed 21-byte records, for the dataset rows")
+    parser.add_argument("--dataset", default="report", help="the dataset's id, echoed in the output")
+    parser.add_argument("--scratch", help="directory for the on-disk rows' files (default: a temporary directory)")
     args = parser.parse_args()
     if args.records < 1 or args.random_reads < 1:
         parser.error("--records and --random-reads must be positive")
+    if args.representation in DATASET_REPRESENTATIONS:
+        if not args.dataset_file:
+            parser.error(f"{args.representation} needs --dataset-file")
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import memory_dataset_cases
+        print(json.dumps(memory_dataset_cases.measure(args), sort_keys=True))
+        sys.stdout.flush()
+        os._exit(0)
     representation, count = args.representation, args.records
 
     source = columns(count)

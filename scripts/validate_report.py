@@ -3,10 +3,13 @@
 
 Usage: python3 scripts/validate_report.py [REPORT] [--schema SCHEMA]
 Needs the `jsonschema` package (pip install jsonschema). Exits 1 when the report
-does not match, or when its checksums show that the rows stored different records.
+does not match, when its checksums show that the rows stored different records, or
+when memory-report.csv beside it does not list the same rows (representation,
+dataset, kind, records) as the JSON.
 """
 
 import argparse
+import csv
 import json
 import pathlib
 import sys
@@ -32,10 +35,33 @@ def main():
     if report.get("checksumsAgree") is False:
         print(f"{args.report}: checksums disagree: {report.get('checksumProblems')}", file=sys.stderr)
         errors.append("checksums")
+    errors += check_csv(pathlib.Path(args.report).with_suffix(".csv"), report)
     if errors:
         return 1
-    print(f"{args.report}: valid ({len(report['results'])} results, {len(report.get('skipped', []))} skipped)")
+    kinds = {}
+    for result in report["results"]:
+        kinds[result.get("kind")] = kinds.get(result.get("kind"), 0) + 1
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items(), key=lambda item: str(item[0])))
+    print(f"{args.report}: valid ({len(report['results'])} results: {summary}; {len(report.get('skipped', []))} skipped)")
     return 0
+
+
+def check_csv(path, report):
+    """The CSV must hold one line per JSON result, with the same representation, dataset, kind and records."""
+    if not path.exists():
+        return []  # a report from before the CSV existed; the schema check still applies
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+
+    def key(row):
+        return (row.get("representation"), row.get("dataset"), row.get("kind"), str(row.get("records")))
+
+    expected = sorted(key(result) for result in report["results"])
+    found = sorted(key(row) for row in rows)
+    if expected != found:
+        print(f"{path}: rows differ from the JSON results: {sorted(set(expected) ^ set(found))}", file=sys.stderr)
+        return ["csv"]
+    return []
 
 
 if __name__ == "__main__":

@@ -30,6 +30,12 @@ final class RecordArenaStructure: MeasuredStructure {
 
     var arenaStatistics: ArenaStatistics? { arena.statistics }
 
+    func contentChecksum() -> ContentChecksum? {
+        var checksum = ContentChecksum()
+        arena.forEachChunk { (chunk) throws(Never) in checksum.include(chunk) }
+        return checksum
+    }
+
     /// `removeAll()`: one `dallocx` per chunk plus one `purge` of the jemalloc arena.
     func release() { arena.removeAll() }
 }

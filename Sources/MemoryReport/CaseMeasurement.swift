@@ -8,14 +8,35 @@ struct CaseMeasurement: Codable, Sendable {
     var representation: String
     /// Records stored.
     var records: Int
-    /// Where ``allocatedBytes`` comes from: `jemalloc stats.allocated` or `tracemalloc`.
+    /// The dataset's id (``Dataset``); `nil` means `report`.
+    var dataset: String?
+    /// `in-memory` or `on-disk` (``StorageKind``); `nil` means `in-memory`.
+    var kind: String?
+    /// Where ``allocatedBytes`` comes from: `jemalloc stats.allocated` (plus `+ read-only anonymous mappings`
+    /// when a store mapped pages itself), `tracemalloc`,
+    /// `pyarrow memory pool`, `polars estimated_size()`, or `file size` for the on-disk rows.
     var allocatorSource: String
-    /// Allocated bytes after ingest minus before, with the structure alive.
-    var allocatedBytes: Int
-    /// Resident bytes after ingest minus before. For the Swift rows, read after
+    /// Allocated bytes after ingest minus before, with the structure alive; `nil` for the on-disk rows.
+    var allocatedBytes: Int?
+    /// Of ``allocatedBytes``, the pages a store mapped itself outside the allocator
+    /// (read-only anonymous mappings after ingest minus before); `nil` when there were none.
+    var mappedOutsideAllocatorBytes: Int?
+    /// Resident bytes after ingest minus before; `nil` for the on-disk rows. For the Swift rows, read after
     /// jemalloc has purged the pages that freed allocations (such as an Array's
     /// outgrown buffers) left dirty.
-    var residentBytes: Int
+    var residentBytes: Int?
+    /// The file's size, for the on-disk rows.
+    var fileBytes: Int?
+    /// Bytes per column as the store or library itself reports them: keys `sensorID`,
+    /// `timestamp`, `value`, `unit`, and `other` for everything else (block index, footer, pandas index).
+    var columnBytes: [String: Int]?
+    /// Where ``columnBytes`` comes from, for example `CompressedRecords.storageStatistics`.
+    var columnBytesSource: String?
+    /// Per column, how many blocks use each encoding (the compressed store).
+    var columnEncodings: [String: [String: Int]]?
+    /// An order-independent checksum of every record's four fields, read back through the
+    /// structure (``ContentChecksum``), as 16 hex digits; rows of one dataset and size must agree.
+    var contentChecksum: String?
     /// Resident bytes after ingest minus before, read before that purge.
     var residentBeforePurgeBytes: Int?
     /// The resident high-water mark during ingest minus the resident size before it.
@@ -30,18 +51,18 @@ struct CaseMeasurement: Codable, Sendable {
     var scanPasses: Int
     /// Wall-clock nanoseconds for the same passes through `Collection` iteration, where that is a separate path.
     var iterationScanNanoseconds: Double?
-    /// Random reads made.
+    /// Random reads made; 0 for the on-disk rows.
     var randomReads: Int
-    /// Wall-clock nanoseconds for all random reads.
-    var randomReadNanoseconds: Double
+    /// Wall-clock nanoseconds for all random reads; `nil` when none were made.
+    var randomReadNanoseconds: Double?
     /// Wall-clock nanoseconds to release the structure.
     var releaseNanoseconds: Double?
     /// Resident bytes right after the release, minus the resident size before ingest, without any purge.
     var residentAfterReleaseBytes: Int?
     /// The sum of every `value`, from the first scan pass.
     var scanChecksum: Double
-    /// The sum of the `value`s read at random.
-    var randomReadChecksum: Double
+    /// The sum of the `value`s read at random; `nil` when none were made.
+    var randomReadChecksum: Double?
     /// The arena's own allocated bytes (its chunks' size classes), for `record-arena` rows.
     var arenaAllocatedBytes: Int?
     /// The arena's own resident bytes, for `record-arena` rows.

@@ -7,11 +7,14 @@ enum CaseError: Error, CustomStringConvertible {
     case notMeasuredHere(String)
     /// jemalloc was built without statistics, or `/proc` is unreadable.
     case statisticsUnavailable(String)
+    /// The representation cannot be measured by this build.
+    case unavailable(String)
 
     var description: String {
         switch self {
         case .notMeasuredHere(let id): "\(id) is not measured by this executable"
         case .statisticsUnavailable(let what): "cannot read \(what)"
+        case .unavailable(let why): why
         }
     }
 }
@@ -38,9 +41,11 @@ enum CaseRunner {
     /// - Returns: The measurement.
     /// - Throws: ``CaseError`` or the structure's own error.
     static func run<Structure: MeasuredStructure>(
-        _ structure: consuming Structure, as representation: Representation, records: Int, randomReads: Int
+        _ structure: consuming Structure, as representation: Representation, records: Int, randomReads: Int,
+        dataset: Dataset = .report, datasetFile: String? = nil
     ) throws -> CaseMeasurement {
-        let source = RecordSource.records(count: records)
+        let source = try datasetFile.map { path throws(ChildFailure) in try DatasetFiles.load(path, records: records) }
+            ?? RecordSource.records(count: records)
         let indices = RecordSource.randomIndices(count: randomReads, recordCount: records)
         let passes = scanPasses(records: records)
         let clock = ContinuousClock()
@@ -53,6 +58,7 @@ enum CaseRunner {
             throw CaseError.statisticsUnavailable("/proc/self/statm")
         }
         let hugePagesBefore = ProcessMemory.hugePageBytes()
+        let readOnlyBefore = ProcessMemory.readOnlyAnonymousBytes()
         let peakWasReset = ProcessMemory.resetPeakResident()
 
         let ingestStart = clock.now
@@ -63,6 +69,13 @@ enum CaseRunner {
         guard let allocatedAfter = AllocatorStatistics.current() else {
             throw CaseError.statisticsUnavailable("jemalloc stats.allocated")
         }
+        let readOnlyAfter = ProcessMemory.readOnlyAnonymousBytes()
+        if ProcessInfo.processInfo.environment["H7DEBUG"] != nil {
+            progress("ro before \(String(describing: readOnlyBefore)) after \(String(describing: readOnlyAfter))")
+            progress((try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? "unreadable")
+        }
+        // Pages a store mapped itself, outside jemalloc (see `readOnlyAnonymousBytes()`).
+        let mappedOutside = readOnlyAfter.flatMap { after in readOnlyBefore.map { max(0, after - $0) } } ?? 0
         let residentBeforePurge = ProcessMemory.residentBytes()
         let hugePagesAfter = ProcessMemory.hugePageBytes()
         ProcessMemory.purgeAllocator()
@@ -95,6 +108,8 @@ enum CaseRunner {
         blackHole(randomChecksum)
 
         let arena = structure.arenaStatistics
+        let content = structure.contentChecksum()
+        let columns = structure.columnBytes
 
         let releaseStart = clock.now
         structure.release()
@@ -109,9 +124,16 @@ enum CaseRunner {
         return CaseMeasurement(
             representation: representation.rawValue,
             records: records,
-            allocatorSource: "jemalloc stats.allocated",
-            allocatedBytes: allocatedAfter.allocatedBytes - allocatedBefore.allocatedBytes,
+            dataset: dataset.rawValue,
+            kind: representation.kind.rawValue,
+            allocatorSource: mappedOutside > 0 ? "jemalloc stats.allocated + read-only anonymous mappings" : "jemalloc stats.allocated",
+            allocatedBytes: allocatedAfter.allocatedBytes - allocatedBefore.allocatedBytes + mappedOutside,
+            mappedOutsideAllocatorBytes: mappedOutside > 0 ? mappedOutside : nil,
             residentBytes: residentAfter - residentBefore,
+            columnBytes: columns?.split,
+            columnBytesSource: columns?.source,
+            columnEncodings: structure.columnEncodings,
+            contentChecksum: content?.text,
             residentBeforePurgeBytes: residentBeforePurge.map { $0 - residentBefore },
             peakResidentBytes: peakResident.map { $0 - residentBefore },
             hugePageBytes: hugePagesAfter.flatMap { after in hugePagesBefore.map { after - $0 } },

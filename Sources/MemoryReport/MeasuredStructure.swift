@@ -29,6 +29,17 @@ protocol MeasuredStructure {
     /// Per-arena allocator figures, for structures that have them.
     var arenaStatistics: ArenaStatistics? { get }
 
+    /// The order-independent checksum of every record (``ContentChecksum``), read back
+    /// through the structure; `nil` where the structure does not compute one.
+    func contentChecksum() -> ContentChecksum?
+
+    /// Bytes per column as the structure itself reports them (keys as in
+    /// ``CaseMeasurement/columnBytes``), and where the figures come from.
+    var columnBytes: (split: [String: Int], source: String)? { get }
+
+    /// For each column (keys as in ``columnBytes``), how many blocks use each encoding, for stores that choose per block.
+    var columnEncodings: [String: [String: Int]]? { get }
+
     /// Frees the structure's records.
     mutating func release()
 }
@@ -36,6 +47,9 @@ protocol MeasuredStructure {
 extension MeasuredStructure {
     func sumOfValuesByIteration() -> Double? { nil }
     var arenaStatistics: ArenaStatistics? { nil }
+    func contentChecksum() -> ContentChecksum? { nil }
+    var columnBytes: (split: [String: Int], source: String)? { nil }
+    var columnEncodings: [String: [String: Int]]? { nil }
 }
 
 /// A record whose value the measurements sum.
@@ -82,11 +96,15 @@ extension CaseRunner {
     ///   - representation: The representation to measure.
     ///   - records: Records to store; at least 1.
     ///   - randomReads: Random reads to time.
+    ///   - dataset: The dataset the records come from.
+    ///   - datasetFile: The dataset's file of packed records; `nil` for ``Dataset/report``, built in the child.
     /// - Returns: The measurement.
     /// - Throws: ``CaseError/notMeasuredHere(_:)`` for the Python rows, or what the measurement throws.
-    static func run(_ representation: Representation, records: Int, randomReads: Int) throws -> CaseMeasurement {
+    static func run(
+        _ representation: Representation, records: Int, randomReads: Int, dataset: Dataset = .report, datasetFile: String? = nil
+    ) throws -> CaseMeasurement {
         func measure(_ structure: some MeasuredStructure) throws -> CaseMeasurement {
-            try run(structure, as: representation, records: records, randomReads: randomReads)
+            try run(structure, as: representation, records: records, randomReads: randomReads, dataset: dataset, datasetFile: datasetFile)
         }
         switch representation {
         case .recordArena: return try measure(RecordArenaStructure(bulk: false))
@@ -99,7 +117,10 @@ extension CaseRunner {
         case .arrayClass: return try measure(ArrayStructure<SensorRecordClass>())
         case .arrayClassStringUnit: return try measure(ArrayStructure<SensorRecordStringUnitClass>())
         case .arrayDictionary: return try measure(ArrayStructure<[String: Any]>())
-        case .pythonDict, .pythonClass, .pythonSlots: throw CaseError.notMeasuredHere(representation.rawValue)
+        case .compressedRecords: return try measure(CompressedRecordsStructure())
+        case .pythonDict, .pythonClass, .pythonSlots, .numpyStructured, .pandasTyped, .polarsDataFrame, .pyarrowTable,
+            .parquetZstd, .arrowIPCZstd:
+            throw CaseError.notMeasuredHere(representation.rawValue)
         }
     }
 }

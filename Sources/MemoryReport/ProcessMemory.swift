@@ -39,6 +39,30 @@ enum ProcessMemory {
         return nil
     }
 
+    /// The total size of the process's anonymous mappings that are readable but not
+    /// writable, from `/proc/self/maps`.
+    ///
+    /// jemalloc's mappings are writable; a store that maps its own pages and seals
+    /// them read-only (``CompressedRecords`` does) shows up here and nowhere in
+    /// jemalloc's `stats.allocated`. The delta across ingest is that store's mapped memory.
+    ///
+    /// - Returns: The bytes, or `nil` when `/proc` is unreadable.
+    static func readOnlyAnonymousBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+        var total = 0
+        for line in text.split(separator: "\n") {
+            // address perms offset dev inode [path]
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count >= 5, fields.count == 5 || fields[5].trimmingCharacters(in: .whitespaces).isEmpty,
+                fields[4] == "0", fields[1].hasPrefix("r-")
+            else { continue }
+            let bounds = fields[0].split(separator: "-")
+            guard bounds.count == 2, let start = Int(bounds[0], radix: 16), let end = Int(bounds[1], radix: 16) else { continue }
+            total += end - start
+        }
+        return total
+    }
+
     /// Resets the resident high-water mark to the current resident size by
     /// writing `5` to `/proc/self/clear_refs` (Linux 4.0 and later).
     ///

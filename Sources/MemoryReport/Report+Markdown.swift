@@ -8,6 +8,7 @@ extension Report {
         lines += arenaAdds()
         lines += arenaDoesNotWin()
         lines += foundationTargets()
+        lines += storesCompared()
         lines += charts()
         lines += allResults()
         lines += skippedCases()
@@ -346,6 +347,8 @@ extension Report {
             "",
             "![Peak resident during ingest over final resident, against records](\(FileName.peakChart))",
             "",
+            "![Bytes per record of every store on every dataset, log scale](\(FileName.storesChart))",
+            "",
         ]
     }
 
@@ -353,15 +356,20 @@ extension Report {
         var lines = [
             "## All results",
             "",
-            "Medians, with (lowest–highest) over the repetitions. `release` is the time to free the whole structure "
-                + "(`removeAll()` for the arena rows, dropping the container for the others).",
+            "Medians, with (lowest–highest) over the repetitions. `bytes/record` is the allocated bytes for an in-memory row "
+                + "and the file's size for an on-disk row. `release` is the time to free the whole structure "
+                + "(`removeAll()` for the arena rows, dropping the container for the others, deleting the file on disk).",
             "",
-            "| representation | records | reps | allocated B/record | resident B/record | peak/final | ingest ns/record | scan ns/record | random read ns/read | release ns/record |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| representation | dataset | kind | records | reps | bytes/record | allocated B/record | resident B/record | peak/final | ingest ns/record | scan ns/record | random read ns/read | release ns/record |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for row in rows {
+        for row in allRows {
+            let bytes = row.kind == .onDisk
+                ? withSpread(row, "fileBytesPerRecord", row.fileBytesPerRecord)
+                : withSpread(row, "allocatedBytesPerRecord", row.allocatedBytesPerRecord)
             lines.append(
-                "| `\(row.representation.rawValue)` | \(Format.count(row.records)) | \(row.repetitions) | "
+                "| `\(row.representation.rawValue)` | \(row.dataset.rawValue) | \(row.kind.rawValue) | \(Format.count(row.records)) | "
+                    + "\(row.repetitions) | \(bytes) | "
                     + "\(withSpread(row, "allocatedBytesPerRecord", row.allocatedBytesPerRecord)) | "
                     + "\(withSpread(row, "residentBytesPerRecord", row.residentBytesPerRecord)) | "
                     + "\(withSpread(row, "peakToFinalResident", row.peakToFinalResident)) | "
@@ -379,10 +387,11 @@ extension Report {
         if skipped.isEmpty {
             lines.append("None: every (representation, size) of the plan was measured.")
         } else {
-            lines.append("| representation | records | reason |")
-            lines.append("|---|---:|---|")
+            lines.append("| representation | dataset | records | reason |")
+            lines.append("|---|---|---:|---|")
             for skip in skipped {
-                lines.append("| `\(skip.representation)` | \(Format.count(skip.records)) | \(skip.reason) |")
+                lines.append(
+                    "| `\(skip.representation)` | \(skip.dataset ?? Dataset.report.rawValue) | \(Format.count(skip.records)) | \(skip.reason) |")
             }
         }
         lines.append("")
@@ -393,8 +402,16 @@ extension Report {
         var lines = ["## Checks", ""]
         if checksumProblems.isEmpty {
             lines.append(
-                "Every representation, Swift and Python, produced the same sum of `value` and the same random-read sum "
-                    + "at each size, in every repetition: they stored the same records.")
+                "On the report's records, every representation, Swift and Python, produced the same sum of `value` and the "
+                    + "same random-read sum at each size, in every repetition: they stored the same records.")
+            if !datasetRows.isEmpty {
+                lines.append("")
+                lines.append(
+                    "On each dataset file, every row at a size printed the same order-independent content checksum of all "
+                        + "four fields of every record, read back through the store (the compressed store's decoded blocks, "
+                        + "the Parquet and Arrow files read back), and sums of `value` equal to a relative 1e-9 (the stores "
+                        + "that reorder records add in another order): they held exactly the same records.")
+            }
         } else {
             lines.append("Checksums that should agree did not:")
             lines += checksumProblems.map { "- \($0)" }
@@ -462,6 +479,8 @@ extension Report {
                 + "\(passes)); for `record-arena` it is the documented chunk scan `sumOfValues()`, and the JSON adds the "
                 + "`Collection`-iteration scan as `iterationScanNsPerRecord`. Random read: the sum of `value` at the "
                 + "precomputed indices. Sums are returned and compared across rows, so no work can be optimised away.",
+            "- **Datasets.** " + datasetMethod(),
+            "- **Stores compared.** " + storesMethod(),
             "- **Skips.** Before each size, a representation's previous size predicts its time (linear in records) and its "
                 + "memory; a case predicted over \(Format.fixed(plan.caseTimeLimit, 0)) s per repetition, or over 60% of the "
                 + "available memory, is skipped and listed with the prediction.",
@@ -489,6 +508,16 @@ extension Report {
                 + "into fresh memory is dominated by page faults, so it depends on THP and on what the allocator had cached.",
             "- **Random reads** use \(Format.count(plan.randomReads)) reads at every size, so at 10,000 and 100,000 records "
                 + "the structure fits in the CPU caches and the figure mostly shows instruction cost.",
+            "- **Bytes per record across stores** mix two kinds of figure: allocated bytes for the in-memory rows, each "
+                + "from its own allocator's accounting (jemalloc, tracemalloc, pyarrow's memory pool) or, for Polars, the "
+                + "size of its buffers as it reports them; and file sizes for the on-disk rows, which a reader must decode "
+                + "before it can use the records. The per-column split is what each store or library reports, not an "
+                + "allocator figure, so it can differ from the allocated total (their difference is allocator rounding "
+                + "and bookkeeping).",
+            "- **The dataset rows' times** include, for the on-disk rows, building an Arrow table from the packed records, "
+                + "sorting it and writing the file (ingest), and reading the file back (scan: the value column for Parquet, "
+                + "the whole file for Arrow IPC, which has no column projection here). Random reads of the Python dataset "
+                + "rows are capped at \(Format.count(RunPlan.pythonDatasetRandomReadCap)) per case.",
             "- **Python** times include creating the Python objects for each field; the Swift rows convert from a packed "
                 + "buffer. Python's cyclic garbage collector stays at its defaults.",
             "",

@@ -7,12 +7,23 @@ struct Spread: Codable, Sendable {
 /// One (representation, size) row of the report: medians over the repetitions, with their spread.
 struct ResultRow: Encodable, Sendable {
     var representation: Representation
+    var dataset: Dataset
+    var kind: StorageKind
     var records: Int
     var repetitions: Int
     var allocatorSource: String
     var runtime: String
     var allocatedBytesPerRecord: Double
     var residentBytesPerRecord: Double
+    /// The file's bytes per record, for the on-disk rows.
+    var fileBytesPerRecord: Double?
+    /// Bytes per column per record as the store or library reports them (keys as in ``CaseMeasurement/columnBytes``).
+    var columnBytesPerRecord: [String: Double]?
+    var columnBytesSource: String?
+    /// Per column, how many blocks use each encoding, from the first repetition (the encoding is deterministic).
+    var columnEncodings: [String: [String: Int]]?
+    /// The content checksum every repetition printed, when they agree; otherwise the first.
+    var contentChecksum: String?
     /// Peak resident during ingest over final resident; `nil` when the final resident delta is under 64 KiB.
     var peakToFinalResident: Double?
     var peakResidentBytesPerRecord: Double?
@@ -28,7 +39,7 @@ struct ResultRow: Encodable, Sendable {
     var arenaChunks: Int?
     var relocatedChunks: Int?
     var scanChecksum: Double
-    var randomReadChecksum: Double
+    var randomReadChecksum: Double?
     /// Per-metric spread, keyed by the metric's JSON name.
     var spread: [String: Spread]
     /// Per-repetition values, keyed by the metric's JSON name, for ratio ranges.
@@ -52,15 +63,18 @@ struct ResultRow: Encodable, Sendable {
             return Statistics.median(values)
         }
         representation = key.representation
+        dataset = key.dataset
+        kind = key.representation.kind
         records = key.records
         repetitions = runs.count
         allocatorSource = runs.first?.allocatorSource ?? "unknown"
         runtime = runs.first?.runtime ?? "unknown"
-        allocatedBytesPerRecord = collect("allocatedBytesPerRecord") { Double($0.allocatedBytes) / n } ?? .nan
-        residentBytesPerRecord = collect("residentBytesPerRecord") { Double($0.residentBytes) / n } ?? .nan
+        allocatedBytesPerRecord = collect("allocatedBytesPerRecord") { $0.allocatedBytes.map { Double($0) / n } } ?? .nan
+        residentBytesPerRecord = collect("residentBytesPerRecord") { $0.residentBytes.map { Double($0) / n } } ?? .nan
         peakToFinalResident = collect("peakToFinalResident") { run in
-            guard let peak = run.peakResidentBytes, run.residentBytes >= Self.minimumResidentForRatio else { return nil }
-            return Double(peak) / Double(run.residentBytes)
+            guard let peak = run.peakResidentBytes, let resident = run.residentBytes, resident >= Self.minimumResidentForRatio
+            else { return nil }
+            return Double(peak) / Double(resident)
         }
         peakResidentBytesPerRecord = collect("peakResidentBytesPerRecord") { $0.peakResidentBytes.map { Double($0) / n } }
         residentBeforePurgeBytesPerRecord = collect("residentBeforePurgeBytesPerRecord") {
@@ -69,7 +83,9 @@ struct ResultRow: Encodable, Sendable {
         hugePageBytesPerRecord = collect("hugePageBytesPerRecord") { $0.hugePageBytes.map { Double($0) / n } }
         ingestNsPerRecord = collect("ingestNsPerRecord") { $0.ingestNanoseconds / n } ?? .nan
         scanNsPerRecord = collect("scanNsPerRecord") { $0.scanNanoseconds / (n * Double($0.scanPasses)) } ?? .nan
-        randomReadNsPerRecord = collect("randomReadNsPerRecord") { $0.randomReadNanoseconds / Double(max($0.randomReads, 1)) } ?? .nan
+        randomReadNsPerRecord = collect("randomReadNsPerRecord") { run in
+            run.randomReadNanoseconds.flatMap { run.randomReads > 0 ? $0 / Double(run.randomReads) : nil }
+        } ?? .nan
         iterationScanNsPerRecord = collect("iterationScanNsPerRecord") { run in
             run.iterationScanNanoseconds.map { $0 / (n * Double(run.scanPasses)) }
         }
@@ -81,7 +97,16 @@ struct ResultRow: Encodable, Sendable {
         arenaChunks = runs.compactMap(\.arenaChunks).max()
         relocatedChunks = runs.compactMap(\.relocatedChunks).max()
         scanChecksum = runs.first?.scanChecksum ?? .nan
-        randomReadChecksum = runs.first?.randomReadChecksum ?? .nan
+        randomReadChecksum = runs.first?.randomReadChecksum
+        fileBytesPerRecord = collect("fileBytesPerRecord") { $0.fileBytes.map { Double($0) / n } }
+        var columns: [String: Double] = [:]
+        for name in Set(runs.compactMap(\.columnBytes).flatMap(\.keys)) {
+            columns[name] = collect("columnBytesPerRecord." + name) { $0.columnBytes?[name].map { Double($0) / n } }
+        }
+        columnBytesPerRecord = columns.isEmpty ? nil : columns
+        columnBytesSource = runs.compactMap(\.columnBytesSource).first
+        columnEncodings = runs.compactMap(\.columnEncodings).first
+        contentChecksum = runs.compactMap(\.contentChecksum).first
         self.samples = samples
         spread = samples.mapValues { Spread(min: $0.min() ?? .nan, max: $0.max() ?? .nan) }
     }
@@ -89,11 +114,15 @@ struct ResultRow: Encodable, Sendable {
     /// Whether every repetition printed the same checksums.
     static func checksumsAgree(_ runs: [CaseMeasurement]) -> Bool {
         guard let first = runs.first else { return true }
-        return runs.allSatisfy { $0.scanChecksum == first.scanChecksum && $0.randomReadChecksum == first.randomReadChecksum }
+        return runs.allSatisfy {
+            $0.scanChecksum == first.scanChecksum && $0.randomReadChecksum == first.randomReadChecksum
+                && $0.contentChecksum == first.contentChecksum
+        }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case representation, records, repetitions, allocatorSource, runtime
+        case representation, dataset, kind, records, repetitions, allocatorSource, runtime, bytesPerRecord
+        case fileBytesPerRecord, columnBytesPerRecord, columnBytesSource, columnEncodings, contentChecksum
         case allocatedBytesPerRecord, residentBytesPerRecord, peakToFinalResident, peakResidentBytesPerRecord
         case residentBeforePurgeBytesPerRecord, hugePageBytesPerRecord, ingestNsPerRecord, scanNsPerRecord, randomReadNsPerRecord
         case iterationScanNsPerRecord, releaseNsPerRecord, residentAfterReleaseBytesPerRecord
@@ -104,6 +133,14 @@ struct ResultRow: Encodable, Sendable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(representation.rawValue, forKey: .representation)
+        try container.encode(dataset.rawValue, forKey: .dataset)
+        try container.encode(kind.rawValue, forKey: .kind)
+        try container.encode(Self.rounded(bytesPerRecord), forKey: .bytesPerRecord)
+        try container.encodeIfPresent(Self.rounded(fileBytesPerRecord), forKey: .fileBytesPerRecord)
+        try container.encodeIfPresent(columnBytesPerRecord?.mapValues { Self.rounded($0) ?? 0 }, forKey: .columnBytesPerRecord)
+        try container.encodeIfPresent(columnBytesSource, forKey: .columnBytesSource)
+        try container.encodeIfPresent(columnEncodings, forKey: .columnEncodings)
+        try container.encodeIfPresent(contentChecksum, forKey: .contentChecksum)
         try container.encode(records, forKey: .records)
         try container.encode(repetitions, forKey: .repetitions)
         try container.encode(allocatorSource, forKey: .allocatorSource)
@@ -127,6 +164,12 @@ struct ResultRow: Encodable, Sendable {
         try container.encode(Self.rounded(scanChecksum), forKey: .scanChecksum)
         try container.encode(
             spread.mapValues { Spread(min: Self.rounded($0.min) ?? 0, max: Self.rounded($0.max) ?? 0) }, forKey: .spread)
+    }
+
+    /// The figure the cross-store comparison uses: allocated bytes per record in memory, the file's bytes per record on disk.
+    var bytesPerRecord: Double? {
+        let value = kind == .onDisk ? fileBytesPerRecord : allocatedBytesPerRecord
+        return value.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// Four decimals are more than any figure here can resolve; `nil` for a non-finite value (JSON has no NaN).

@@ -18,6 +18,13 @@ extension Report {
         case .pythonDict: "#555555"
         case .pythonClass: "#888888"
         case .pythonSlots: "#b5b5b5"
+        case .compressedRecords: "#0b8a7a"
+        case .numpyStructured: "#4d77cf"
+        case .pandasTyped: "#150458"
+        case .polarsDataFrame: "#cd792c"
+        case .pyarrowTable: "#c23b5a"
+        case .parquetZstd: "#50abf1"
+        case .arrowIPCZstd: "#a3304f"
         }
     }
 
@@ -168,10 +175,15 @@ struct SVG {
                 + "fill=\"\(fill)\">\(Self.escape(content))</text>")
     }
 
-    mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, opacity: Double = 1) {
+    mutating func rect(
+        x: Double, y: Double, width: Double, height: Double, fill: String, opacity: Double = 1, stroke: String? = nil,
+        dash: String? = nil
+    ) {
+        let strokeAttributes = stroke.map { " stroke=\"\($0)\" stroke-width=\"1.5\"" } ?? ""
+        let dashAttribute = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
         body.append(
             "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\" "
-                + "fill-opacity=\"\(n(opacity))\"/>")
+                + "fill-opacity=\"\(n(opacity))\"\(strokeAttributes)\(dashAttribute)/>")
     }
 
     mutating func line(
@@ -230,7 +242,7 @@ struct SVG {
         return (low, max(high, low + step), values)
     }
 
-    private static func pow10(_ exponent: Double) -> Double {
+    static func pow10(_ exponent: Double) -> Double {
         var result = 1.0
         let steps = Int(abs(exponent))
         for _ in 0..<steps { result *= 10 }
