@@ -46,7 +46,7 @@ struct MemoryReportCommand: AsyncParsableCommand {
     var dataDirectory = ".build/memory-report-data"
 
     @Option(help: "The script that writes tmy3-long.csv into the data directory when it is missing.")
-    var tmy3Script = "../shared/datasets/tmy3-long.sh"
+    var tmy3Script = "scripts/tmy3-long.sh"
 
     @Option(help: "Comma-separated file datasets to compare stores on (generator, tmy3-long), or 'none'.")
     var datasets = "generator,tmy3-long"

@@ -24,7 +24,7 @@ struct RunPlan: Sendable {
     /// Where the dataset files (and the on-disk rows' scratch files) go.
     var dataDirectory = ".build/memory-report-data"
     /// The script that writes `tmy3-long.csv` when the data directory lacks it.
-    var tmy3Script = "../shared/datasets/tmy3-long.sh"
+    var tmy3Script = "scripts/tmy3-long.sh"
 
     /// Repetitions of the Swift rows at a size: more where a repetition is cheap and noise is relatively larger.
     func repetitions(records: Int) -> Int {
