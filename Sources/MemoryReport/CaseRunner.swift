@@ -70,10 +70,6 @@ enum CaseRunner {
             throw CaseError.statisticsUnavailable("jemalloc stats.allocated")
         }
         let readOnlyAfter = ProcessMemory.readOnlyAnonymousBytes()
-        if ProcessInfo.processInfo.environment["H7DEBUG"] != nil {
-            progress("ro before \(String(describing: readOnlyBefore)) after \(String(describing: readOnlyAfter))")
-            progress((try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? "unreadable")
-        }
         // Pages a store mapped itself, outside jemalloc (see `readOnlyAnonymousBytes()`).
         let mappedOutside = readOnlyAfter.flatMap { after in readOnlyBefore.map { max(0, after - $0) } } ?? 0
         let residentBeforePurge = ProcessMemory.residentBytes()

@@ -10,7 +10,7 @@ enum ProcessMemory {
     ///
     /// - Returns: The bytes, or `nil` when `/proc` is unreadable.
     static func residentBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        guard let text = procFile("/proc/self/statm") else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count >= 2, let pages = Int(fields[1]) else { return nil }
         return pages * pageSize
@@ -20,7 +20,7 @@ enum ProcessMemory {
     ///
     /// - Returns: The bytes, or `nil` when `/proc` is unreadable.
     static func peakResidentBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        guard let text = procFile("/proc/self/status") else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let digits = line.dropFirst("VmHWM:".count).filter(\.isNumber)
             return Int(digits).map { $0 * 1024 }
@@ -32,7 +32,7 @@ enum ProcessMemory {
     ///
     /// - Returns: The bytes, or `nil` when the kernel does not provide `smaps_rollup`.
     static func hugePageBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/smaps_rollup", encoding: .utf8) else { return nil }
+        guard let text = procFile("/proc/self/smaps_rollup") else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("AnonHugePages:") {
             return Int(line.filter(\.isNumber)).map { $0 * 1024 }
         }
@@ -48,7 +48,7 @@ enum ProcessMemory {
     ///
     /// - Returns: The bytes, or `nil` when `/proc` is unreadable.
     static func readOnlyAnonymousBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+        guard let text = procFile("/proc/self/maps") else { return nil }
         var total = 0
         for line in text.split(separator: "\n") {
             // address perms offset dev inode [path]
@@ -61,6 +61,29 @@ enum ProcessMemory {
             total += end - start
         }
         return total
+    }
+
+    /// The whole text of a `/proc` file, read until end of file.
+    ///
+    /// `String(contentsOfFile:)` sizes its read by `stat`, which is 0 for `/proc`
+    /// files, and returned only the first part of a long `/proc/self/maps`: the
+    /// mappings past it, a store's own pages among them, went uncounted.
+    static func procFile(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            bytes += buffer[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Resets the resident high-water mark to the current resident size by
