@@ -182,14 +182,18 @@ let package = Package(
             .product(name: "MetricsTestKit", package: "swift-metrics"),
             .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
-        testTarget("DenseRecordsSnapshotTests", ["DenseRecordsSnapshot", "DenseRecordsArena", "CDenseRecordsShims"]),
+        testTarget("DenseRecordsSnapshotTests", [
+            "DenseRecordsSnapshot", "DenseRecordsArena", "CDenseRecordsShims", "DenseRecordsColumnar", "DenseRecordsQuery",
+        ]),
         testTarget("DenseRecordsArrowTests", ["DenseRecordsArrow", "DenseRecordsArena", "DenseRecordsSnapshot"]),
         testTarget("DenseRecordsQueryTests", [
             "DenseRecordsQuery", "DenseRecordsArena", "DenseRecordsSnapshot", "DenseRecordsColumnar",
             "DenseRecordsTestKit",
         ]),
-        testTarget("DenseRecordsColumnarTests", ["DenseRecordsColumnar", "DenseRecordsArena", "DenseRecordsTestKit"]),
-        testTarget("DenseRecordsParquetTests", ["DenseRecordsParquet", "DenseRecordsArena", "DenseRecordsSnapshot"]),
+        testTarget("DenseRecordsColumnarTests", ["DenseRecordsColumnar", "DenseRecordsArena", "DenseRecordsQuery", "DenseRecordsTestKit"]),
+        testTarget("DenseRecordsParquetTests", [
+            "DenseRecordsParquet", "DenseRecordsArena", "DenseRecordsSnapshot", "DenseRecordsPipeline",
+        ]),
         testTarget("DenseRecordsPipelineTests", [
             "DenseRecordsPipeline", "DenseRecordsArena", "DenseRecordsAudit", "DenseRecordsArrow",
             "DenseRecordsTestKit",

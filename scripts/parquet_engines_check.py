@@ -7,6 +7,9 @@ against what the Swift side computed.
                                                      pyarrow, bit for bit, plus statistics
         (RECORDS.bin: the packed 21-byte records; UNIT_ENCODING dictionary|code;
          VALUE_ENCODING PLAIN|BYTE_STREAM_SPLIT; CODEC ZSTD|UNCOMPRESSED)
+    parquet_engines_check.py roundtrips CASES.json    the same for many files in one process:
+        [{"file", "records", "unit_encoding", "value_encoding", "compression", "row_groups"}]
+        (row_groups, optional: the number of row groups the footer must list)
 
 MANIFEST.json (written by Tests/DenseRecordsParquetTests/ParquetEnginesTests.swift):
     {"spark": true, "datasets": [{"name", "file", "folder" (optional, partitioned by day),
@@ -128,6 +131,12 @@ def metadata_checks(engine, name, path, value_encoding, compression, unit_encodi
                 check(stats.has_min_max and np.float64(stats.min).tobytes() == np.float64(low).tobytes()
                       and np.float64(stats.max).tobytes() == np.float64(high).tobytes(),
                       f"{engine} {name}: rg {group} value bounds {stats.min!r}..{stats.max!r}, data {low!r}..{high!r}")
+            elif field == "timestamp":
+                # As integers: extreme nanosecond timestamps do not fit Python's datetime.
+                integers = values.cast(pa.int64())
+                low, high = pc.min(integers).as_py(), pc.max(integers).as_py()
+                check(stats.has_min_max and stats.min_raw == low and stats.max_raw == high,
+                      f"{engine} {name}: rg {group} timestamp bounds {stats.min_raw!r}..{stats.max_raw!r}, data {low!r}..{high!r}")
             else:
                 low, high = pc.min(values).as_py(), pc.max(values).as_py()
                 check(stats.has_min_max and stats.min == low and stats.max == high,
@@ -211,11 +220,13 @@ def spark_checks(spark, dataset):
     name, path, expected = dataset["name"], dataset["file"], dataset["expected"]
     # Spark's TimestampType is microseconds: TIMESTAMP(NANOS) is refused unless read as a long.
     spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "false")
+    spark.sparkContext.setLogLevel("OFF")  # the refusal below would log a failed task's stack trace
     try:
         spark.read.parquet(path).schema
         check(False, f"spark {name}: TIMESTAMP(NANOS) was accepted without nanosAsLong; update the docs")
     except Exception as error:  # AnalysisException: PARQUET_TYPE_ILLEGAL
         check("NANOS" in str(error), f"spark {name}: unexpected error {str(error)[:300]}")
+    spark.sparkContext.setLogLevel("ERROR")
     spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
 
     def summarize(frame, label):
@@ -263,12 +274,23 @@ def roundtrip(parquet_path, records_path, unit_encoding, value_encoding, compres
     check(md.num_rows == len(raw), "roundtrip: footer num_rows")
     if len(raw):
         metadata_checks("pyarrow", "roundtrip", parquet_path, value_encoding, compression, unit_encoding)
-    print(f"ok roundtrip: {len(raw)} records bit for bit", flush=True)
+    print(f"ok roundtrip {parquet_path}: {len(raw)} records bit for bit", flush=True)
+    return md
+
+
+def roundtrips(cases_path):
+    for case in json.load(open(cases_path)):
+        md = roundtrip(case["file"], case["records"], case["unit_encoding"], case["value_encoding"], case["compression"])
+        if "row_groups" in case:
+            check(md.num_row_groups == case["row_groups"],
+                  f"roundtrip {case['file']}: {md.num_row_groups} row groups, expected {case['row_groups']}")
 
 
 def main():
     if len(sys.argv) == 7 and sys.argv[1] == "roundtrip":
         roundtrip(*sys.argv[2:7])
+    elif len(sys.argv) == 3 and sys.argv[1] == "roundtrips":
+        roundtrips(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "engines":
         manifest = json.load(open(sys.argv[2]))
         for dataset in manifest["datasets"]:

@@ -1,6 +1,10 @@
 public import DenseRecordsCore
 import InternalDenseRecordsUtilities
-/// Writes sensor records as Apache Arrow IPC, the format DuckDB, pyarrow, Polars and Spark read.
+/// Writes sensor records as Apache Arrow IPC, the format pyarrow, Polars and DuckDB (through
+/// pyarrow) read, for handing records to a process next door.
+///
+/// Spark has no Arrow IPC file source (it uses Arrow only between the JVM and Python);
+/// for Spark, Trino or a data lake, write Parquet with `ParquetWriter` instead.
 ///
 /// The writer transposes packed 21-byte records into four columns, one
 /// record batch at a time, and writes each batch as soon as it is full:

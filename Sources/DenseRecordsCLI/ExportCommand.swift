@@ -30,7 +30,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Argument(help: "A snapshot (.drsnap) or a sensor_id,timestamp,value,unit CSV file.")
     var input: String
 
-    @Option(name: .shortAndLong, help: "The Arrow file to create or replace, or - for standard output.")
+    @Option(name: .shortAndLong, help: "The Arrow or Parquet file to create or replace (with --partition-by, the dataset folder), or - for standard output (Arrow only).")
     var output: String
 
     @Option(help: "The input's kind: auto (by extension, then by the snapshot magic; csv for a pipe), snapshot or csv.")

@@ -25,6 +25,12 @@ import InternalDenseRecordsUtilities
 /// _ = try writer.finish()
 /// ```
 ///
+/// ## Spark
+///
+/// Spark's timestamps are microseconds: it reads `timestamp` only with
+/// `spark.sql.legacy.parquet.nanosAsLong` set to `true`, as a `bigint` of nanoseconds,
+/// and refuses the file otherwise. It reads `sensor_id` as `bigint`.
+///
 /// ## Memory
 ///
 /// The writer allocates, once, one row group of columns (21 bytes per row of
