@@ -22,6 +22,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The snapshot file to create or replace.")
     var output: String
 
+    @Option(help: "How to store the records: none (packed 21-byte rows) or columnar (compressed columnar blocks, read in place).")
+    var compression: IngestCompression = .none
+
     @OptionGroup(title: "CSV input")
     var csvInput: CSVInputOptions
 
@@ -35,7 +38,9 @@ struct IngestCommand: AsyncParsableCommand {
             printError("dense-records ingest: refusing to write \(output): it is the same file as the input \(input)")
             throw ExitCode(2)
         }
-        let sink = SnapshotRecordSink(path: output)
+        var options = SnapshotWriteOptions()
+        if compression == .columnar { options.compression = .columnar() }
+        let sink = SnapshotRecordSink(path: output, options: options)
         let pipeline = Pipeline(
             source: .init("csv", try csvInput.makeSource(path: input)),
             sinks: [.init("snapshot", sink)])
@@ -67,6 +72,15 @@ struct IngestCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         let milliseconds = elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         print("ingested \(input): \(run.source.recordsProduced) records read, \(run.rejected.total) lines skipped")
-        print("wrote \(output): \(header.recordCount) records in \(header.blockCount) blocks, \(header.fileSize) bytes (snapshot format \(header.formatVersion)) in \(milliseconds) ms")
+        let form = header.isCompressed ? "compressed columnar blocks" : "blocks"
+        print("wrote \(output): \(header.recordCount) records in \(header.blockCount) \(form), \(header.fileSize) bytes (snapshot format \(header.formatVersion)) in \(milliseconds) ms")
     }
+}
+
+/// The `--compression` choices of `ingest`.
+enum IngestCompression: String, ExpressibleByArgument, CaseIterable {
+    /// Packed 21-byte rows.
+    case none
+    /// Compressed columnar blocks.
+    case columnar
 }

@@ -1,5 +1,11 @@
 import InternalDenseRecordsUtilities
 
+extension CompressedRecords {
+    /// The bytes of a block's header (zone map and column directory): the
+    /// smallest a block can be, 88.
+    public static let blockHeaderByteCount = BlockLayout.headerBytes
+}
+
 extension CompressedRecords: RecordBlockStore {
     /// The number of blocks; each holds at least one record.
     public var blockCount: Int { blockOffsets.count - 1 }

@@ -57,6 +57,37 @@ extension CompressedRecords: ChunkedRecords {
     }
 }
 
+extension CompressedRecords {
+    /// Calls `body` with block `block` decoded into packed rows, for readers
+    /// that copy whole records; queries should use ``withBlock(_:columns:_:)``.
+    ///
+    /// - Parameters:
+    ///   - block: A block index in `0..<blockCount`; any other traps.
+    ///   - body: Reads the rows; they are valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    /// - Complexity: O(*k*) for the *k* records of the block; one block of rows
+    ///   and one of columns are allocated for the call.
+    public func withRows<Result, E: Error>(
+        ofBlock block: Int, _ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Result
+    ) throws(E) -> Result {
+        require(block >= 0 && block < blockCount, "CompressedRecords block \(block) out of range 0..<\(blockCount)")
+        let reader = reader(ofBlock: block)
+        let n = reader.count
+        let rows = UnsafeMutableBufferPointer<sensor_record_t>.allocate(capacity: n)
+        defer { rows.deallocate() }
+        let scratch = BlockScratch(capacity: n)
+        defer { scratch.deallocate() }
+        let columns = scratch.decode(reader, columns: .all)
+        for i in 0..<n {
+            rows[i] = sensor_record_t(
+                sensor_id: columns.sensorIDs.unsafelyUnwrapped[i], timestamp_ns: columns.timestamps.unsafelyUnwrapped[i],
+                value: columns.values.unsafelyUnwrapped[i], unit: columns.unitCodes.unsafelyUnwrapped[i])
+        }
+        return try body(UnsafeBufferPointer(rows))
+    }
+}
+
 /// Decoding space for one block's columns.
 struct BlockScratch {
     let memory: UnsafeMutableRawPointer

@@ -1,10 +1,16 @@
 public import DenseRecordsCore
+import DenseRecordsColumnar
 import InternalDenseRecordsUtilities
 import CDenseRecords
 
 extension MappedSnapshot: RecordBlockStore {
     /// The number of blocks.
     public var blockCount: Int { header.blockCount }
+
+    /// ``RecordOrdering/sensorThenTime`` for a compressed snapshot whose
+    /// blocks show that order (every one this library writes), else
+    /// ``RecordOrdering/unordered``: packed rows keep their input order.
+    public var recordOrdering: RecordOrdering { compressed?.recordOrdering ?? .unordered }
 
     /// The zone map of block `block`.
     ///
@@ -46,13 +52,18 @@ extension MappedSnapshot: RecordBlockStore {
             byteCount: location.recordCount * SnapshotFormat.recordSize + SnapshotFormat.trailerSize, zoneMap: map)
     }
 
-    /// Calls `body` with block `block`'s records as packed rows, without checking its CRC32C.
+    /// Calls `body` with block `block`'s records as packed rows, without checking its CRC32C;
+    /// or, for a compressed snapshot, with the columns asked for, decoded from
+    /// the mapped block (as packed rows when every column is asked for, which
+    /// readers that copy whole records take as they come).
     ///
-    /// Call ``verify()`` or ``verifyBlock(_:)`` first when the file's health is unknown.
+    /// Call ``verify()`` or ``verifyBlock(_:)`` first when the file's health is
+    /// unknown (a compressed snapshot's blocks were all checked at open).
     ///
     /// - Parameters:
     ///   - block: A block index in `0..<blockCount`; any other traps.
-    ///   - columns: Ignored: a packed-rows block is rows.
+    ///   - columns: The columns to decode from a compressed block; ignored for
+    ///     a packed-rows block, which is rows.
     ///   - body: Reads the block. The buffer is valid only during the call.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws.
@@ -61,6 +72,13 @@ extension MappedSnapshot: RecordBlockStore {
         _ block: Int, columns: RecordColumnSet, _ body: (RecordBlock) throws(E) -> Result
     ) throws(E) -> Result {
         require(block >= 0 && block < header.blockCount, "MappedSnapshot: block \(block) out of range 0..<\(header.blockCount)")
+        if let compressed {
+            // Every column asked for: the reader copies whole records, so hand it rows.
+            if columns.isSuperset(of: .all) {
+                return try compressed.withRows(ofBlock: block) { (rows) throws(E) in try body(.rows(rows)) }
+            }
+            return try compressed.withBlock(block, columns: columns, body)
+        }
         return try body(.rows(buffer(ofBlock: block)))
     }
 }

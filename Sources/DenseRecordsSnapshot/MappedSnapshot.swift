@@ -1,4 +1,5 @@
 public import DenseRecordsCore
+public import DenseRecordsColumnar
 import DenseRecordsArena
 import InternalDenseRecordsUtilities
 public import CDenseRecords
@@ -36,6 +37,15 @@ import Synchronization
 /// `MappedSnapshot`; a bitset of atomics records which, so concurrent readers
 /// share the work and never race.
 ///
+/// ## Compressed snapshots
+///
+/// A snapshot written with ``SnapshotCompression/columnar(_:)`` holds
+/// compressed columnar blocks. Opening one checks every block's CRC32C and
+/// structure (one read of the file's compressed bytes, no decoding), then reads
+/// the blocks in place through ``compressedRecords``: indexing decodes one
+/// record, a query decodes only the columns it reads of the blocks it
+/// reads, and nothing is ever decompressed whole.
+///
 /// ## Lifetime
 ///
 /// The mapping lasts as long as the object. Saving a new snapshot over the
@@ -55,7 +65,10 @@ public final class MappedSnapshot: @unchecked Sendable {
     public let path: String
 
     @usableFromInline let base: UnsafeRawPointer
-    let mappedLength: Int
+    /// Owns the mapping: shared with ``compressedRecords``, which reads it in place.
+    let mapping: SnapshotMapping
+    /// The compressed store over the mapped blocks, for a compressed snapshot of at least one record.
+    @usableFromInline let compressed: CompressedRecords?
     // Single-segment fast path for indexing (every snapshot saved in one go).
     @usableFromInline let firstSegmentOffset: Int
     @usableFromInline let isSingleSegment: Bool
@@ -99,11 +112,13 @@ public final class MappedSnapshot: @unchecked Sendable {
         // One bit per block: check the bitset against what the machine can hold before allocating it.
         let words = Swift.max(1, (header.blockCount + 63) / 64)
         try requirePhysicalMemory(words * MemoryLayout<UInt64>.stride, for: "the verified-block bitset of \(header.blockCount) blocks")
-        let mapping = try file.mapReadOnly(length: header.fileSize)
+        let mapped = try file.mapReadOnly(length: header.fileSize)
+        let owner = SnapshotMapping(base: mapped, length: header.fileSize)
+        let mapping = mapped
         self.header = header
         self.path = path
         self.base = mapping
-        self.mappedLength = header.fileSize
+        self.mapping = owner
         self.firstSegmentOffset = header.segments.first?.fileOffset ?? SnapshotFormat.dataOffset
         self.isSingleSegment = header.segments.count <= 1
         self.recordsPerBlock = header.recordsPerBlock
@@ -124,10 +139,25 @@ public final class MappedSnapshot: @unchecked Sendable {
                 try SnapshotFormat.verifyDirectory(ofSegment: segment, of: header, base: mapping)
             }
         }
+        if header.isCompressed {
+            // Every read of a compressed block follows offsets inside it: check each block's
+            // CRC32C and structure now, so no read can ever meet a damaged one.
+            _ = madvise(UnsafeMutableRawPointer(mutating: mapping), header.fileSize, MADV_SEQUENTIAL)
+            for block in 0..<header.blockCount {
+                try SnapshotFormat.verifyColumnarBlock(block, of: header, base: mapping)
+            }
+            compressed = try SnapshotFormat.openColumnarBlocks(of: header, base: mapping, owner: owner)
+            _ = madvise(UnsafeMutableRawPointer(mutating: mapping), header.fileSize, MADV_NORMAL)
+            for block in 0..<header.blockCount {
+                let (word, bit) = block.quotientAndRemainder(dividingBy: 64)
+                verifiedWords[word].bitwiseOr(1 << UInt64(bit), ordering: .relaxed)
+            }
+        } else {
+            compressed = nil
+        }
     }
 
     deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), mappedLength)
         verifiedWords.deinitialize(count: verifiedWordCount)
         verifiedWords.deallocate()
     }
@@ -191,6 +221,10 @@ public final class MappedSnapshot: @unchecked Sendable {
     ///   `body` has seen every block before it and none after.
     /// - Complexity: O(*n*).
     public func forEachVerifiedChunk(_ body: (UnsafeBufferPointer<sensor_record_t>) -> Void) throws(SnapshotError) {
+        if let compressed {
+            compressed.forEachSpan { span in span.withUnsafeBufferPointer { body($0) } }
+            return
+        }
         for block in 0..<header.blockCount {
             try verifyBlock(block)
             body(buffer(ofBlock: block))
@@ -202,6 +236,13 @@ public final class MappedSnapshot: @unchecked Sendable {
     ///
     /// What the snapshot writers copy through.
     func forEachCheckedBlock(_ body: (UnsafeBufferPointer<sensor_record_t>) throws(SnapshotError) -> Void) throws(SnapshotError) {
+        if let compressed {
+            // Decoded block by block into rows; the blocks were checked at open.
+            try compressed.forEachSpan { (span) throws(SnapshotError) in
+                try span.withUnsafeBufferPointer { (rows) throws(SnapshotError) in try body(rows) }
+            }
+            return
+        }
         for block in 0..<header.blockCount {
             try verifyBlock(block)
             try body(buffer(ofBlock: block))
@@ -216,13 +257,16 @@ public final class MappedSnapshot: @unchecked Sendable {
     /// - Complexity: O(*b*) in the block's bytes the first time the block is read, O(1) after.
     public func verifiedRecord(at position: Int) throws(SnapshotError) -> SensorRecord {
         require(position >= 0 && position < header.recordCount, "Index out of range")
+        // A compressed snapshot's blocks were all checked when it was opened.
+        if let compressed { return compressed[position] }
         let segment = header.segments[header.segmentIndex(containingRecord: position)]
         try verifyBlock(segment.firstBlock + (position - segment.firstRecord) / recordsPerBlock)
         return self[position]
     }
 
-    /// Block `block`'s records.
+    /// Block `block`'s records: packed-rows blocks only.
     func buffer(ofBlock block: Int) -> UnsafeBufferPointer<sensor_record_t> {
+        precondition(compressed == nil, "MappedSnapshot: a compressed block has no packed rows")
         let location = header.block(block)
         let start = (base + location.fileOffset).assumingMemoryBound(to: sensor_record_t.self)
         return UnsafeBufferPointer(start: start, count: location.recordCount)
@@ -230,7 +274,7 @@ public final class MappedSnapshot: @unchecked Sendable {
 
     /// Tells the kernel how the mapping will be read (`madvise`); only a hint, so failures are ignored.
     func advise(_ advice: Int32) {
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), mappedLength, advice)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), mapping.length, advice)
     }
 
     // MARK: Reading
@@ -242,6 +286,7 @@ public final class MappedSnapshot: @unchecked Sendable {
     @inlinable
     public subscript(position: Int) -> SensorRecord {
         if _slowPath(!(position >= 0 && position < header.recordCount)) { fatalError("Index out of range") }
+        if let compressed { return compressed[position] }
         let offset: Int
         if isSingleSegment {
             let (block, slot) = position.quotientAndRemainder(dividingBy: recordsPerBlock)
@@ -292,6 +337,31 @@ extension MappedSnapshot: ChunkedRecords {
     /// - Throws: What `body` throws; later blocks are not visited.
     /// - Complexity: O(*c*) calls, where *c* is the number of blocks.
     public func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E) {
+        if let compressed { return try compressed.forEachSpan(body) }
         for block in 0..<header.blockCount { try body(Span(_unsafeElements: buffer(ofBlock: block))) }
     }
+}
+
+extension MappedSnapshot {
+    /// The snapshot's compressed columnar blocks as a store read in place from
+    /// the mapping, or `nil` for a packed snapshot (or a compressed one of no records).
+    ///
+    /// The store keeps the mapping alive on its own: it may outlive the snapshot.
+    public var compressedRecords: CompressedRecords? { compressed }
+}
+
+/// A read-only mapping of a snapshot file, unmapped when the last reader lets go.
+///
+/// `@unchecked Sendable`: both properties are `let`s, the pages are `PROT_READ`,
+/// and they are unmapped only in `deinit`, when no reference remains.
+final class SnapshotMapping: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let length: Int
+
+    init(base: UnsafeRawPointer, length: Int) {
+        self.base = base
+        self.length = length
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 }

@@ -51,10 +51,9 @@ extension RecordArena {
             throw .arena(error)
         }
         snapshot.advise(MADV_SEQUENTIAL)
-        for block in 0..<snapshot.header.blockCount {
-            try snapshot.verifyBlock(block)
-            do {
-                try append(contentsOf: snapshot.buffer(ofBlock: block))
+        try snapshot.forEachCheckedBlock { (rows) throws(SnapshotError) in
+            do throws(RecordArenaError) {
+                try append(contentsOf: rows)
             } catch {
                 throw .arena(error)
             }

@@ -1,5 +1,6 @@
 import DenseRecordsCore
 public import DenseRecordsArena
+public import DenseRecordsColumnar
 import InternalDenseRecordsUtilities
 
 /// Why a snapshot could not be written, appended to, opened or trusted.
@@ -40,6 +41,19 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Block `block`'s trailer at `offset` matches its checksum but names the
     /// wrong block index or record count: the block was copied from elsewhere.
     case misplacedBlock(block: Int, offset: Int, reason: String)
+
+    /// Compressed columnar block `block`, at file offset `offset`, does not
+    /// match the CRC32C its directory entry holds, is malformed (a column
+    /// section out of bounds), or disagrees with its directory entry; `offset`
+    /// is where the defect was found and `reason` says what it is.
+    case compressedBlockDamaged(block: Int, offset: Int, reason: String)
+
+    /// The records could not be compressed, or a compressed store refused them.
+    case columnar(ColumnarError)
+
+    /// The snapshot at `path` holds compressed columnar blocks, which are
+    /// sealed: appends are refused. Load it, add the records, and save it again.
+    case appendToCompressedSnapshot(path: String)
 
     /// The block directory of segment `segment` (version 2) is damaged or
     /// disagrees with the segment table or with its blocks, at `offset`.
@@ -99,6 +113,12 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
             return "snapshot block \(block) is damaged: CRC32C in its trailer at offset \(offset) is 0x\(hex(stored)), computed 0x\(hex(computed))"
         case let .misplacedBlock(block, offset, reason):
             return "snapshot block \(block) (trailer at offset \(offset)) is misplaced: \(reason)"
+        case let .compressedBlockDamaged(block, offset, reason):
+            return "snapshot compressed block \(block) at offset \(offset) is damaged: \(reason)"
+        case let .columnar(error):
+            return "cannot compress the records: \(error)"
+        case let .appendToCompressedSnapshot(path):
+            return "cannot append to \(String(abbreviatingPath: path)): its records are compressed columnar blocks, which are sealed; load it and save it again with the new records"
         case let .invalidBlockDirectory(segment, offset, reason):
             return "snapshot segment \(segment)'s block directory is invalid at offset \(offset): \(reason)"
         case let .damagedNewerHeader(slotOffset, older, newer, blockOffset):

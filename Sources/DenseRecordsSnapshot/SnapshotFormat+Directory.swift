@@ -1,4 +1,5 @@
 public import DenseRecordsCore
+import DenseRecordsColumnar
 import InternalDenseRecordsUtilities
 internal import CDenseRecordsShims
 internal import CDenseRecords
@@ -9,11 +10,12 @@ internal import CDenseRecords
 
 /// How a snapshot block stores its records: the directory entry's kind byte.
 ///
-/// Kind 0, ``packedRows``, is the only kind this version writes and reads:
-/// `recordCount` packed 21-byte rows followed by the 16-byte block trailer.
-/// Other values are reserved for later kinds (a compressed columnar block,
-/// for one), whose payload length the directory entry's byte count gives; a
-/// reader that does not know a kind rejects the file with
+/// Kind 0, ``packedRows``: `recordCount` packed 21-byte rows followed by the
+/// 16-byte block trailer. Kind 1, ``columnar``: one compressed columnar block
+/// (`DenseRecordsColumnar`), its length the directory entry's byte count and
+/// its CRC32C in the entry, in a snapshot whose header carries the `columnar`
+/// flag. Other values are reserved for later kinds; a reader that does not
+/// know a kind rejects the file with
 /// ``SnapshotError/invalidBlockDirectory(segment:offset:reason:)``.
 public struct SnapshotBlockKind: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     /// The kind byte.
@@ -27,8 +29,17 @@ public struct SnapshotBlockKind: RawRepresentable, Sendable, Hashable, CustomStr
     /// Packed 21-byte `sensor_record_t` rows: kind 0.
     public static let packedRows = SnapshotBlockKind(rawValue: 0)
 
-    /// `packed-rows`, or `kind N` for another value.
-    public var description: String { self == .packedRows ? "packed-rows" : "kind \(rawValue)" }
+    /// One compressed columnar block: kind 1.
+    public static let columnar = SnapshotBlockKind(rawValue: 1)
+
+    /// `packed-rows`, `columnar`, or `kind N` for another value.
+    public var description: String {
+        switch self {
+        case .packedRows: "packed-rows"
+        case .columnar: "columnar"
+        default: "kind \(rawValue)"
+        }
+    }
 }
 
 /// What a snapshot knows about one block without reading its records.
@@ -113,7 +124,7 @@ extension SnapshotFormat {
     /// - Complexity: O(*b*) in the segment's blocks.
     static func verifyDirectory(ofSegment segment: Int, of header: SnapshotHeader, base: UnsafeRawPointer) throws(SnapshotError) {
         let entry = header.segments[segment]
-        let blocks = entry.blockCount(recordsPerBlock: header.recordsPerBlock)
+        let blocks = header.isCompressed ? header.blockCount : entry.blockCount(recordsPerBlock: header.recordsPerBlock)
         let start = header.directoryOffset(ofSegment: segment)
         let trailer = start + blocks * directoryEntrySize
         var crc = dr_crc32c(0, base + start, blocks * directoryEntrySize)
@@ -131,6 +142,7 @@ extension SnapshotFormat {
                 segment: segment, offset: trailer,
                 reason: "its trailer names \(count) blocks from block \(first), expected \(blocks) from block \(entry.firstBlock)")
         }
+        if header.isCompressed { return try verifyColumnarEntries(ofSegment: segment, of: header, base: base) }
         for local in 0..<blocks {
             let offset = start + local * directoryEntrySize
             let info = decodeDirectoryEntry(base + offset, index: entry.firstBlock + local)
@@ -161,12 +173,14 @@ extension SnapshotFormat {
         return !map.minValue.isNaN && !map.maxValue.isNaN && map.minValue <= map.maxValue
     }
 
-    private static func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16) }
+    static func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16) }
 }
 
 extension SnapshotHeader {
     /// The file offset of segment `segment`'s block directory (version 2).
     func directoryOffset(ofSegment segment: Int) -> Int {
+        // A compressed snapshot's one segment ends with its directory, at the file's committed end.
+        if isCompressed { return fileSize - SnapshotFormat.directoryByteCount(blocks: blockCount) }
         let entry = segments[segment]
         let blocks = entry.blockCount(recordsPerBlock: recordsPerBlock)
         return entry.fileOffset + entry.recordCount * SnapshotFormat.recordSize + blocks * SnapshotFormat.trailerSize

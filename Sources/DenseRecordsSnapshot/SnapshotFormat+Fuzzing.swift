@@ -18,6 +18,20 @@ public enum SnapshotFuzzing {
             let header = try SnapshotFormat.validate(bytes)
             // What a reader will then rely on: every block lies inside the bytes.
             precondition(header.fileSize <= size, "accepted a header that describes more than the file")
+            if header.isCompressed {
+                // Compressed blocks: each directory entry's range lies inside the bytes, in order.
+                var end = SnapshotFormat.dataOffset
+                var records = 0
+                for block in 0..<header.blockCount {
+                    let info = SnapshotFormat.decodeDirectoryEntry(
+                        bytes.baseAddress.unsafelyUnwrapped + header.directoryEntryOffset(ofBlock: block), index: block)
+                    precondition(info.fileOffset == end && info.byteCount > 0 && end + info.byteCount <= size, "accepted a block outside the file")
+                    end += info.byteCount
+                    records += info.zoneMap.recordCount
+                }
+                precondition(records == header.recordCount, "the blocks do not add up to the header's record count")
+                return records
+            }
             precondition(header.recordCount * SnapshotFormat.recordSize <= size, "accepted more records than bytes")
             var records = 0
             for block in 0..<header.blockCount {

@@ -78,6 +78,8 @@ extension SnapshotFormat {
     /// - Complexity: O(*b*) in the bytes of one block.
     static func continuationBlock(after header: SnapshotHeader, in bytes: UnsafeRawBufferPointer) -> Int? {
         let start = header.fileSize
+        // A compressed snapshot is never appended to, so nothing can continue it.
+        guard !header.isCompressed else { return nil }
         guard let base = bytes.baseAddress, bytes.count >= start + recordSize + trailerSize else { return nil }
         let most = Swift.min(header.recordsPerBlock, (bytes.count - start - trailerSize) / recordSize)
         let index = UInt64(header.blockCount)

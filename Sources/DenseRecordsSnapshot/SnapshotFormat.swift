@@ -80,6 +80,10 @@ public enum SnapshotFormat {
         /// not committed, so readers skip the slot. Cleared by the commit write.
         /// A reader that predates it rejects the flag, and so skips the slot too.
         static let uncommitted: UInt16 = 0x8000
+        /// Set on a snapshot whose records are compressed columnar blocks
+        /// (docs/snapshot-format.md, "Compressed columnar blocks"). A reader
+        /// that predates it rejects the flag, and so the file, by name.
+        static let columnar: UInt16 = 0x0001
     }
 
     // MARK: Parsing
@@ -125,6 +129,10 @@ public enum SnapshotFormat {
         }
         for block in 0..<header.blockCount {
             try verifyBlock(block, of: header, base: base)
+        }
+        if header.isCompressed {
+            // Structure too: every column section in bounds, so reads of the blocks cannot stray.
+            _ = try openColumnarBlocks(of: header, base: base, owner: ValidationOwner())
         }
         return header
     }
@@ -199,9 +207,10 @@ public enum SnapshotFormat {
             throw .invalidHeader(offset: slot + Field.recordSize, reason: "record size \(recordSizeField), expected \(recordSize)")
         }
         let flags = read(UInt16.self, bytes, slot + Field.flags)
-        guard flags == 0 || flags == Flags.uncommitted else {
+        guard flags & ~(Flags.uncommitted | Flags.columnar) == 0 else {
             throw .invalidHeader(offset: slot + Field.flags, reason: "unknown flags 0x\(String(flags, radix: 16))")
         }
+        let columnar = flags & Flags.columnar != 0
         for offset in Field.reserved where bytes[slot + offset] != 0 {
             throw .invalidHeader(offset: slot + offset, reason: "reserved byte is 0x\(String(bytes[slot + offset], radix: 16)), not zero")
         }
@@ -221,6 +230,13 @@ public enum SnapshotFormat {
         let blockCount = try bounded(read(UInt64.self, bytes, slot + Field.blockCount), at: slot + Field.blockCount, "block count")
         let fileSize = try bounded(read(UInt64.self, bytes, slot + Field.fileSize), at: slot + Field.fileSize, "file size")
 
+        if columnar {
+            guard hasDirectory(version), segmentCount <= 1 else {
+                throw .invalidHeader(
+                    offset: slot + Field.flags,
+                    reason: "compressed columnar blocks need format version 2 or later and at most one segment, not version \(version) with \(segmentCount)")
+            }
+        }
         // The segment table must tile the data region from `dataOffset` on, in record order.
         var segments: [SnapshotHeader.Segment] = []
         segments.reserveCapacity(segmentCount)
@@ -239,9 +255,22 @@ public enum SnapshotFormat {
                     offset: entry,
                     reason: "segment \(index) (offset \(segment.fileOffset), \(segment.recordCount) records from record \(segment.firstRecord), block \(segment.firstBlock)) does not follow the one before it (offset \(offset), record \(records), block \(blocks))")
             }
-            offset += segment.byteCount(recordsPerBlock: perBlock, formatVersion: version)
+            if columnar {
+                // Block sizes vary: the header's block count and file size give the segment's extent,
+                // and its block directory (checked at open) must tile it exactly.
+                let smallest = blockCount * (ColumnarBlockLimits.smallestBlockBytes + directoryEntrySize) + directoryTrailerSize
+                guard blockCount >= 1, blockCount <= segment.recordCount, fileSize >= offset, fileSize - offset >= smallest else {
+                    throw .invalidHeader(
+                        offset: slot + Field.blockCount,
+                        reason: "\(blockCount) compressed blocks of \(segment.recordCount) records cannot fill the \(fileSize - offset) bytes from offset \(offset) to the file size")
+                }
+                offset = fileSize
+                blocks += blockCount
+            } else {
+                offset += segment.byteCount(recordsPerBlock: perBlock, formatVersion: version)
+                blocks += segment.blockCount(recordsPerBlock: perBlock)
+            }
             records += segment.recordCount
-            blocks += segment.blockCount(recordsPerBlock: perBlock)
             guard offset <= maximumFileSize else {
                 throw .invalidHeader(offset: entry + 8, reason: "segment \(index) ends past the \(maximumFileSize)-byte limit")
             }
@@ -258,8 +287,8 @@ public enum SnapshotFormat {
             blockCount: blockCount,
             creationTimeNanoseconds: Int64(bitPattern: read(UInt64.self, bytes, slot + Field.creationTime)),
             modificationTimeNanoseconds: Int64(bitPattern: read(UInt64.self, bytes, slot + Field.modificationTime)),
-            fileSize: fileSize, segments: segments, slotOffset: slot)
-        return (header, flags == Flags.uncommitted)
+            fileSize: fileSize, segments: segments, slotOffset: slot, isCompressed: columnar)
+        return (header, flags & Flags.uncommitted != 0)
     }
 
     private static func bounded(_ value: UInt64, at offset: Int, _ name: String) throws(SnapshotError) -> Int {
@@ -298,7 +327,7 @@ public enum SnapshotFormat {
         put(header.formatVersion, Field.version)
         put(UInt16(length), Field.headerLength)
         put(UInt16(recordSize), Field.recordSize)
-        put(uncommitted ? Flags.uncommitted : 0, Field.flags)
+        put((uncommitted ? Flags.uncommitted : 0) | (header.isCompressed ? Flags.columnar : 0), Field.flags)
         put(UInt32(header.recordsPerBlock), Field.recordsPerBlock)
         put(UInt32(header.segments.count), Field.segmentCount)
         put(header.generation, Field.generation)
@@ -321,6 +350,7 @@ public enum SnapshotFormat {
 
     /// Checks block `block` of `header` in a file mapped or read at `base`.
     static func verifyBlock(_ block: Int, of header: SnapshotHeader, base: UnsafeRawPointer) throws(SnapshotError) {
+        if header.isCompressed { return try verifyColumnarBlock(block, of: header, base: base) }
         let location = header.block(block)
         let payload = base + location.fileOffset
         let trailerOffset = location.fileOffset + location.recordCount * recordSize

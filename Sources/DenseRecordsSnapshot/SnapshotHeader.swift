@@ -59,12 +59,18 @@ public struct SnapshotHeader: Sendable, Equatable {
     public internal(set) var segments: [Segment]
     /// The offset of the header slot this state was read from: 0 or 4096.
     public internal(set) var slotOffset: Int
+    /// Whether the records are stored as compressed columnar blocks (the
+    /// header's `columnar` flag): one segment of blocks of kind
+    /// ``SnapshotBlockKind/columnar``, whose sizes only the block directory
+    /// gives. ``recordsPerBlock`` is then the most records a block holds.
+    public internal(set) var isCompressed: Bool = false
 
     init(
         formatVersion: UInt16, recordsPerBlock: Int, generation: UInt64, recordCount: Int, blockCount: Int,
         creationTimeNanoseconds: Int64, modificationTimeNanoseconds: Int64, fileSize: Int, segments: [Segment],
-        slotOffset: Int
+        slotOffset: Int, isCompressed: Bool = false
     ) {
+        self.isCompressed = isCompressed
         self.formatVersion = formatVersion
         self.recordsPerBlock = recordsPerBlock
         self.generation = generation
@@ -91,6 +97,15 @@ public struct SnapshotHeader: Sendable, Equatable {
             + (recordCount == 0 ? 0 : segment.byteCount(recordsPerBlock: recordsPerBlock, formatVersion: formatVersion))
         self.segments = recordCount == 0 ? [] : [segment]
         self.slotOffset = 0
+    }
+
+    /// Creates the header of a fresh compressed snapshot: `recordCount` records
+    /// in one segment of `blockCount` columnar blocks taking `blockBytes` bytes.
+    init(compressedRecordCount recordCount: Int, blockCount: Int, blockBytes: Int, recordsPerBlock: Int, creationTime: Int64) {
+        self.init(recordCount: recordCount, recordsPerBlock: recordsPerBlock, creationTime: creationTime)
+        isCompressed = true
+        self.blockCount = blockCount
+        fileSize = SnapshotFormat.dataOffset + (blockCount == 0 ? 0 : blockBytes + SnapshotFormat.directoryByteCount(blocks: blockCount))
     }
 
     /// The header after appending `count` records as a new segment at the committed end.

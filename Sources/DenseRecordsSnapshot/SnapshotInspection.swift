@@ -1,4 +1,5 @@
 public import DenseRecordsCore
+public import DenseRecordsColumnar
 import InternalDenseRecordsUtilities
 
 /// Everything a snapshot file says about itself: its header, segments,
@@ -26,6 +27,12 @@ public struct SnapshotInspection: Sendable {
     public let isVerified: Bool
     /// The first defect the check found, or `nil` when it found none or did not run.
     public let verificationError: SnapshotError?
+    /// For a compressed snapshot, each block's columns: their encodings and
+    /// bytes, read from the block headers. Empty for packed rows.
+    public let columnarBlocks: [ColumnarBlockDescription]
+    /// For a compressed snapshot, where its bytes go by column, and how many
+    /// blocks use each encoding; `nil` for packed rows.
+    public let columnarStatistics: ColumnarStorageStatistics?
 
     /// Opens and describes the snapshot at `path`.
     ///
@@ -53,6 +60,13 @@ public struct SnapshotInspection: Sendable {
         }
         self.blocks = blocks
         zoneMap = union
+        if let compressed = snapshot.compressedRecords {
+            columnarBlocks = (0..<compressed.blockCount).map { compressed.blockDescription($0) }
+            columnarStatistics = compressed.storageStatistics
+        } else {
+            columnarBlocks = []
+            columnarStatistics = nil
+        }
         zoneMapsAreStored = SnapshotFormat.hasDirectory(snapshot.header.formatVersion)
         isVerified = verify
         if verify {

@@ -1,5 +1,6 @@
 public import DenseRecordsCore
 public import DenseRecordsArena
+public import DenseRecordsColumnar
 import InternalDenseRecordsUtilities
 internal import CDenseRecordsShims
 internal import CDenseRecords
@@ -9,6 +10,16 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+
+/// How a snapshot stores its records.
+public enum SnapshotCompression: Sendable, Hashable {
+    /// Packed 21-byte rows, each block with its CRC32C trailer: what every
+    /// reader of versions 1 and 2 reads.
+    case none
+    /// Compressed columnar blocks (``CompressedRecords``), read in place from
+    /// the mapped file: about 1 to 2.5 bytes per record instead of 21.
+    case columnar(ColumnarOptions = ColumnarOptions())
+}
 
 /// Choices for ``ChunkedRecords/writeSnapshot(to:options:)``.
 public struct SnapshotWriteOptions: Sendable, Equatable {
@@ -27,6 +38,12 @@ public struct SnapshotWriteOptions: Sendable, Equatable {
     /// block directories and zone maps) by default, or 1 for readers that
     /// predate version 2. It must lie in `1...SnapshotFormat.currentVersion`.
     public var formatVersion: UInt16 = SnapshotFormat.currentVersion
+
+    /// How to store the records: packed 21-byte rows (``SnapshotCompression/none``,
+    /// the default) or compressed columnar blocks. A compressed snapshot is
+    /// always format version 2 and ignores ``recordsPerBlock`` and
+    /// ``formatVersion``: its block size is the columnar options'.
+    public var compression: SnapshotCompression = .none
 
     /// Creates write options.
     ///
@@ -74,6 +91,13 @@ extension ChunkedRecords {
     /// try arena.writeSnapshot(to: "/var/lib/sensors/readings.drsnap")
     /// ```
     ///
+    /// With `options.compression` set to ``SnapshotCompression/columnar(_:)``,
+    /// the records are first compressed into a ``CompressedRecords`` store
+    /// (unless they are one already), whose blocks are then written as they
+    /// lie in memory, with a block directory holding each block's CRC32C and
+    /// zone map (docs/snapshot-format.md, "Compressed columnar blocks"). The
+    /// same temporary-file-and-rename steps make the save atomic.
+    ///
     /// - Parameters:
     ///   - path: Where to save. Its folder must exist and be writable.
     ///   - options: The block size and creation time to record.
@@ -90,6 +114,10 @@ extension ChunkedRecords {
     /// - Complexity: O(*n*): one pass that computes each block's CRC32C and writes it.
     @discardableResult
     public func writeSnapshot(to path: String, options: SnapshotWriteOptions = .init()) throws(SnapshotError) -> SnapshotHeader {
+        if case .columnar(let columnarOptions) = options.compression {
+            return try writeCompressedSnapshot(
+                to: path, columnarOptions: columnarOptions, creationTime: options.creationTimeNanoseconds ?? nanosecondsSinceEpoch())
+        }
         let header = SnapshotHeader(
             recordCount: count, recordsPerBlock: options.recordsPerBlock,
             creationTime: options.creationTimeNanoseconds ?? nanosecondsSinceEpoch(), formatVersion: options.formatVersion)
@@ -145,7 +173,9 @@ extension ChunkedRecords {
     ///   ``SnapshotError/damagedNewerHeader(slotOffset:olderGeneration:newerGeneration:blockOffset:)``:
     ///   then nothing is written or cut), has
     ///   ``SnapshotFormat/maximumSegmentCount`` segments already
-    ///   (``SnapshotError/tooManySegments(limit:)``), a source block is
+    ///   (``SnapshotError/tooManySegments(limit:)``), holds compressed
+    ///   columnar blocks (``SnapshotError/appendToCompressedSnapshot(path:)``:
+    ///   nothing is written), a source block is
     ///   damaged, or the system refuses a step. The committed snapshot is
     ///   unchanged then, and a failure before the commit write cuts the file
     ///   back to its committed length, so a full disk or a damaged source
@@ -158,6 +188,7 @@ extension ChunkedRecords {
         let file = try SnapshotFile(path: path, .readWrite)
         try file.lockExclusively()
         let (current, size) = try file.readHeader()
+        guard !current.isCompressed else { throw .appendToCompressedSnapshot(path: path) }
         guard !isEmpty else { return current }
         guard current.segments.count < SnapshotFormat.maximumSegmentCount else {
             throw .tooManySegments(limit: SnapshotFormat.maximumSegmentCount)
@@ -225,7 +256,7 @@ extension ChunkedRecords {
 private let temporaryCounter = Atomic<Int>(0)
 
 /// `<folder>/.<name>.tmp-<pid>-<n>`: in the same folder, so that `rename` is atomic.
-private func temporaryPath(for path: String, in directory: String) -> String {
+func temporaryPath(for path: String, in directory: String) -> String {
     let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
     let n = temporaryCounter.add(1, ordering: .relaxed).newValue
     return "\(directory)/.\(name).tmp-\(getpid())-\(n)"

@@ -178,7 +178,7 @@ struct SnapshotBadFileTests {
     }
 
     @Test("Header fields out of range give invalidHeader at the field's offset",
-          arguments: [(12, UInt64(22)), (14, 1), (16, 0), (20, 9), (24, 1), (40, 8)])
+          arguments: [(12, UInt64(22)), (14, 2), (16, 0), (20, 9), (24, 1), (40, 8)])
     func invalidFields(field: Int, value: UInt64) throws {
         let (folder, path, original) = try sample()
         defer { withExtendedLifetime(folder) {} }

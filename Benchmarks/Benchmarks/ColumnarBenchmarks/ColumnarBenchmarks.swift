@@ -1,7 +1,8 @@
 // CompressedRecords against the packed arena it is built from, on the
 // synthetic generator's default data (10,000,000 records: 16 sensors, 1 s
 // period, gaps, two-decimal values: what `dense-records generate` writes) and on
-// the real weather data of `/work/shared/datasets/tmy3-long.sh` (339,402 hourly readings).
+// the real weather data of `tmy3-long.sh` (339,402 hourly readings; the CSV at
+// $DENSE_RECORDS_TMY3_CSV, else written by ../scripts/tmy3-long.sh).
 //
 // Pairs, run by the same harness with the same metrics, so each figure is a
 // ratio against its peer measured in the same run:
@@ -9,10 +10,15 @@
 //   RecordBlockStore API, as the query engine reads it) against
 //   "SumOfValue10M.RecordArena" (`sumOfValues()` over the packed chunks).
 // - "RandomRead1MOf10M.Compressed" (`compressed[i]`) against "RandomRead1MOf10M.RecordArena" (`arena[i]`).
+// - "FilteredSensorAggregate10M.Compressed" against "FilteredSensorAggregate10M.RecordArena":
+//   the same query (one sensor, the middle half of the time range, count, sum,
+//   min, max, mean) over each store through `query(_:)`.
 // - "Compress10M.Synthetic": one build of the compressed store from the arena,
 //   per iteration; 100,000 μs per pass is 10 ns/record (100M records/s).
 // Bytes per record is `storageStatistics.totalBytes / count` × 1,000, a
-// deterministic figure (metrics are integers: 1873 is 1.873 B/record).
+// deterministic figure (metrics are integers: 1873 is 1.873 B/record), with
+// its split by column (sensor id, timestamp, value, unit, block headers and
+// index) in the same units.
 //
 // How measured and the limits: each benchmark runs in its own process; inputs are
 // built in `setup`. Wall clock on this shared 2-core machine is noisy: compare
@@ -24,6 +30,38 @@ import DenseRecordsTestKit
 import Foundation
 
 let bytesPerRecordX1000 = BenchmarkMetric.custom("bytesPerRecordX1000", polarity: .prefersSmaller, useScalingFactor: false)
+let sensorIDBytesX1000 = BenchmarkMetric.custom("sensorIDBytesPerRecordX1000", polarity: .prefersSmaller, useScalingFactor: false)
+let timestampBytesX1000 = BenchmarkMetric.custom("timestampBytesPerRecordX1000", polarity: .prefersSmaller, useScalingFactor: false)
+let valueBytesX1000 = BenchmarkMetric.custom("valueBytesPerRecordX1000", polarity: .prefersSmaller, useScalingFactor: false)
+let unitBytesX1000 = BenchmarkMetric.custom("unitBytesPerRecordX1000", polarity: .prefersSmaller, useScalingFactor: false)
+let overheadBytesX1000 = BenchmarkMetric.custom("headerIndexOverheadBytesPerRecordX1000", polarity: .prefersSmaller, useScalingFactor: false)
+
+/// Records a store's bytes per record and their split by column, × 1,000.
+func measureBytes(_ benchmark: Benchmark, _ statistics: ColumnarStorageStatistics) {
+    let perRecord = { (bytes: Int) in Int((Double(bytes) * 1_000 / Double(statistics.recordCount)).rounded()) }
+    benchmark.measurement(bytesPerRecordX1000, perRecord(statistics.totalBytes))
+    benchmark.measurement(sensorIDBytesX1000, perRecord(statistics.sensorIDBytes))
+    benchmark.measurement(timestampBytesX1000, perRecord(statistics.timestampBytes))
+    benchmark.measurement(valueBytesX1000, perRecord(statistics.valueBytes))
+    benchmark.measurement(unitBytesX1000, perRecord(statistics.unitBytes))
+    benchmark.measurement(
+        overheadBytesX1000, perRecord(statistics.blockHeaderBytes + statistics.indexBytes + statistics.overheadBytes))
+}
+
+/// One sensor's middle half of the time range: count, sum, min, max and mean.
+func filteredSensorQuery(_ store: some RecordBlockStore, span: ZoneMap) -> RecordQuery {
+    let quarter = (span.maxTimestamp - span.minTimestamp) / 4
+    var filter = RecordFilter(sensorIDs: [span.minSensorID + (span.maxSensorID - span.minSensorID) / 2])
+    filter.timestamps(from: span.minTimestamp + quarter, to: span.maxTimestamp - quarter)
+    return RecordQuery(filter: filter, grouping: .sensor, aggregates: [.count, .sum, .min, .max, .mean])
+}
+
+/// The ranges of a whole store.
+func span(of store: some RecordBlockStore) -> ZoneMap {
+    var map = ZoneMap()
+    for block in 0..<store.blockCount { map.formUnion(store.zoneMap(ofBlock: block)) }
+    return map
+}
 
 /// Hands a value from `setup` to the iterations; the harness runs them one at a
 /// time in one process, so the value is only ever used by one thread at a time.
@@ -47,15 +85,19 @@ enum Fixtures {
 
     /// The weather data: `tmy3-long.sh` writes it once into the benchmark's build folder.
     static func weatherArena() async throws -> RecordArena {
-        let folder = FileManager.default.currentDirectoryPath + "/.build/datasets"
-        let script = Process()
-        script.executableURL = URL(fileURLWithPath: "/work/shared/datasets/tmy3-long.sh")
-        script.arguments = [folder]
-        try script.run()
-        script.waitUntilExit()
+        var csv = ProcessInfo.processInfo.environment["DENSE_RECORDS_TMY3_CSV"] ?? ""
+        if csv.isEmpty {
+            let folder = FileManager.default.currentDirectoryPath + "/.build/datasets"
+            let script = Process()
+            script.executableURL = URL(fileURLWithPath: "../scripts/tmy3-long.sh")
+            script.arguments = [folder]
+            try script.run()
+            script.waitUntilExit()
+            csv = folder + "/tmy3-long.csv"
+        }
         let sink = RecordArenaSink()
         let pipeline = Pipeline(
-            source: .init("csv", CSVRecordSource(path: folder + "/tmy3-long.csv")), sinks: [.init("arena", sink)])
+            source: .init("csv", CSVRecordSource(path: csv)), sinks: [.init("arena", sink)])
         _ = try await pipeline.run()
         return sink.arena!
     }
@@ -92,7 +134,8 @@ let benchmarks: @Sendable () -> Void = {
     randomRead.scalingFactor = .mega
     randomRead.timeUnits = .nanoseconds
     let size = Benchmark.Configuration(
-        metrics: [bytesPerRecordX1000], warmupIterations: 0, maxDuration: .seconds(1), maxIterations: 1,
+        metrics: [bytesPerRecordX1000, sensorIDBytesX1000, timestampBytesX1000, valueBytesX1000, unitBytesX1000, overheadBytesX1000],
+        warmupIterations: 0, maxDuration: .seconds(1), maxIterations: 1,
         thresholds: [bytesPerRecordX1000: BenchmarkThresholds(absolute: [.p90: 0])])
 
     Benchmark("Compress10M.Synthetic", configuration: pass) { _, arena in
@@ -129,16 +172,28 @@ let benchmarks: @Sendable () -> Void = {
         Fixture((try await Fixtures.syntheticArena(), Fixtures.randomIndices(upperBound: Fixtures.recordCount)))
     }
 
+    Benchmark("FilteredSensorAggregate10M.Compressed", configuration: pass) { _, fixture in
+        blackHole(try fixture.value.0.query(fixture.value.1).groups.count)
+    } setup: {
+        let store = try CompressedRecords(compressing: try await Fixtures.syntheticArena())
+        return Fixture((store, filteredSensorQuery(store, span: span(of: store))))
+    }
+
+    Benchmark("FilteredSensorAggregate10M.RecordArena", configuration: pass) { _, fixture in
+        blackHole(try fixture.value.0.query(fixture.value.1).groups.count)
+    } setup: {
+        let arena = try await Fixtures.syntheticArena()
+        return Fixture((arena, filteredSensorQuery(arena, span: span(of: arena))))
+    }
+
     Benchmark("BytesPerRecord.Synthetic10M", configuration: size) { benchmark, store in
-        let statistics = store.value.storageStatistics
-        benchmark.measurement(bytesPerRecordX1000, Int((statistics.bytesPerRecord! * 1000).rounded()))
+        measureBytes(benchmark, store.value.storageStatistics)
     } setup: {
         Fixture(try CompressedRecords(compressing: try await Fixtures.syntheticArena()))
     }
 
     Benchmark("BytesPerRecord.Weather", configuration: size) { benchmark, store in
-        let statistics = store.value.storageStatistics
-        benchmark.measurement(bytesPerRecordX1000, Int((statistics.bytesPerRecord! * 1000).rounded()))
+        measureBytes(benchmark, store.value.storageStatistics)
     } setup: {
         Fixture(try CompressedRecords(compressing: try await Fixtures.weatherArena()))
     }

@@ -50,8 +50,21 @@ public final class SnapshotRecordSource: RecordSource {
         while block < snapshot.blockCount, batch.remainingCapacity > 0 {
             if offsetInBlock == 0 { try snapshot.verifyBlock(block) }
             let copied = snapshot.withBlock(block, columns: .all) { (records: RecordBlock) -> Int in
-                guard case .rows(let rows) = records else { return 0 }
-                return batch.append(contentsOf: UnsafeBufferPointer(rebasing: rows[offsetInBlock...]))
+                switch records {
+                case .rows(let rows):
+                    return batch.append(contentsOf: UnsafeBufferPointer(rebasing: rows[offsetInBlock...]))
+                case .columns(let columns):
+                    // A block store may hand out columns even when every column is asked for.
+                    guard let sensors = columns.sensorIDs, let times = columns.timestamps, let values = columns.values,
+                        let units = columns.unitCodes
+                    else { requirementFailed("block \(block) of \(path) lacks a column it was asked for") }
+                    let end = min(columns.count, offsetInBlock + batch.remainingCapacity)
+                    for index in offsetInBlock..<end {
+                        batch.append(raw: sensor_record_t(
+                            sensor_id: sensors[index], timestamp_ns: times[index], value: values[index], unit: units[index]))
+                    }
+                    return end - offsetInBlock
+                }
             }
             copiedAny = copiedAny || copied > 0
             offsetInBlock += copied
