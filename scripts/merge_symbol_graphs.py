@@ -16,7 +16,8 @@ import sys
 
 MODULES = [
     "DenseRecordsCore", "DenseRecordsArena", "DenseRecordsAudit", "DenseRecordsSnapshot",
-    "DenseRecordsArrow", "DenseRecordsPipeline", "DenseRecordsTestKit",
+    "DenseRecordsArrow", "DenseRecordsPipeline", "DenseRecordsTestKit", "DenseRecordsQuery", "DenseRecordsColumnar",
+    "DenseRecordsParquet",
 ]
 
 

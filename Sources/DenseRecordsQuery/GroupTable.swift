@@ -30,9 +30,11 @@ final class GroupTable {
 
     private let plan: QueryPlan
     private let groupLimit: Int
-    private let directBase: UInt32
-    private let directSlots: UnsafeMutablePointer<Int32>?
-    private let directSpan: Int
+    /// The direct table, when grouping by sensor alone: `directSlots[sensorID - directBase]`
+    /// is the sensor's group, or -1; `directSpan` entries.
+    let directBase: UInt32
+    let directSlots: UnsafeMutablePointer<Int32>?
+    let directSpan: Int
     private var hashSlots: UnsafeMutablePointer<Int32>?
     private var hashMask = 0
 

@@ -4,6 +4,10 @@ import DenseRecordsCore
 extension QueryEngine {
     /// The result of the groups gathered so far, ordered by sensor, then bucket.
     ///
+    /// A group is made when a block's zone map places the whole block in it,
+    /// before any record is tested, so a group no record matched (not even a
+    /// NaN) can exist in the table; it is left out of the result.
+    ///
     /// - Complexity: O(*g* log *g*) for *g* groups, plus sorting each group's
     ///   kept values when the query asks for exact quantiles.
     func result(blocksSkipped: Int) -> QueryResult {
@@ -11,7 +15,9 @@ extension QueryEngine {
         let exactQs = query.aggregates.compactMap { aggregate -> Double? in
             if case .exactQuantile(let q) = aggregate { q } else { nil }
         }
-        let order = (0..<table.count).sorted {
+        let order = (0..<table.count).filter {
+            table.states[$0].count > 0 || table.states[$0].nanCount > 0
+        }.sorted {
             (table.sensorIDs[$0], table.bucketIndices[$0]) < (table.sensorIDs[$1], table.bucketIndices[$1])
         }
         var groups: [QueryGroup] = []

@@ -11,8 +11,10 @@ extension QueryEngine {
     func scan<Block: BlockAccessor>(
         _ records: Block, _ range: Range<Int>, residual: CompiledFilter, constantSlot: Int?, nanFree: Bool
     ) throws(QueryError) {
-        if let constantSlot, residual.isTrivial, !plan.needsEachValue {
-            if plan.needsExtremes {
+        if let constantSlot, !plan.needsEachValue {
+            if !residual.isTrivial {
+                addMatching(records, range, residual: residual, into: &table.states[constantSlot], extremes: plan.needsExtremes)
+            } else if plan.needsExtremes {
                 addExtremes(records, range, into: &table.states[constantSlot])
             } else {
                 addSum(records, range, into: &table.states[constantSlot], nanFree: nanFree)
@@ -54,10 +56,71 @@ extension QueryEngine {
         state = local
     }
 
+    /// Count and sum (and with `extremes`, minimum and maximum) of the records
+    /// of `range` that pass `residual`, all in one group: the loop of a block
+    /// the filter cuts through, such as the ends of a time range. The running
+    /// figures stay in registers; a time-only filter is two compares a record.
+    @inline(__always)
+    func addMatching<Block: BlockAccessor>(
+        _ records: Block, _ range: Range<Int>, residual: CompiledFilter, into state: inout GroupState, extremes: Bool
+    ) {
+        var local = state
+        @inline(__always) func add(_ value: Double) {
+            if value.isNaN {
+                local.nanCount &+= 1
+            } else if extremes {
+                local.add(value)
+            } else {
+                local.count &+= 1
+                local.sum += value
+            }
+        }
+        if residual.testsTime, !residual.testsSensor, !residual.testsUnit, !residual.testsValue {
+            let low = residual.lowestTimestamp
+            let high = residual.highestTimestamp
+            for index in range {
+                let timestamp = records.timestamp(index)
+                if timestamp >= low && timestamp <= high { add(records.value(index)) }
+            }
+        } else {
+            for index in range where residual.matches(records, index) { add(records.value(index)) }
+        }
+        state = local
+    }
+
+    /// Per-sensor count, sum, minimum and maximum through the direct table:
+    /// one array lookup per record, no hashing and no key cache, for sensors
+    /// that interleave record by record.
+    func addBySensor<Block: BlockAccessor>(
+        _ records: Block, _ range: Range<Int>, residual: CompiledFilter, direct: UnsafeMutablePointer<Int32>
+    ) throws(QueryError) {
+        let testsRecords = !residual.isTrivial
+        let base = table.directBase
+        let span = table.directSpan
+        var states = table.states
+        for index in range {
+            if testsRecords && !residual.matches(records, index) { continue }
+            let sensorID = records.sensorID(index)
+            let position = Int(sensorID &- base)
+            var slot = position < span ? Int(direct[position]) : -1
+            if slot < 0 {
+                // A new group, or a sensor outside the zone maps' range, which `slot` reports.
+                slot = try table.slot(sensorID: sensorID, bucketIndex: 0)
+                states = table.states
+            }
+            let value = records.value(index)
+            if value.isNaN { states[slot].nanCount &+= 1 } else { states[slot].add(value) }
+        }
+    }
+
     /// The general loop: filter, find the group, aggregate.
     func scanEach<Block: BlockAccessor>(
         _ records: Block, _ range: Range<Int>, residual: CompiledFilter, constantSlot: Int?
     ) throws(QueryError) {
+        if constantSlot == nil, bySensor, buckets == nil, !plan.needsEachValue, let direct = table.directSlots {
+            try addBySensor(records, range, residual: residual, direct: direct)
+            return
+        }
         let testsRecords = !residual.isTrivial
         let tracksTime = plan.needsFirstLast
         let sketches = plan.sketchQuantiles
