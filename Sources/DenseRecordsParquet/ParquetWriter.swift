@@ -12,7 +12,7 @@ import InternalDenseRecordsUtilities
 /// | `unit` | `BYTE_ARRAY` | `STRING` (or `INT32` `INTEGER(8, unsigned)`, ``ParquetUnitEncoding``) | `RLE_DICTIONARY` |
 ///
 /// Every column is `REQUIRED`. Each column chunk carries statistics: `null_count` 0,
-/// `min_value` and `max_value` in the column's sort order (see ``ParquetStatistics``),
+/// `min_value` and `max_value` in the column's sort order (`docs/parquet.md` gives the details),
 /// and `distinct_count` for `unit`; engines use them to skip row groups. The file is
 /// format version 2, with data pages of version 1 (every engine reads them) compressed
 /// with zstd or stored as they are.
