@@ -16,7 +16,7 @@
 // - CSV ingest is not in this suite: a pipeline run is async, and starting
 //   Swift tasks under this harness crashed in malloc-interposer's free about
 //   one run in five (see above), which would make CI flaky. It is measured by
-//   scripts/csv_ingest_benchmark.py instead, 10M records against pandas.
+//   scripts/csv_ingest_bench.py instead, 10M records against pyarrow and pandas.
 // - Only mallocCountTotal is checked in CI (see Benchmarks/README.md).
 
 import Benchmark
