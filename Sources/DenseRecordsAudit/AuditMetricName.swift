@@ -12,6 +12,17 @@ public enum AuditMetricKind: String, Hashable, Sendable, CustomStringConvertible
     public var description: String { rawValue }
 }
 
+extension AuditMetric {
+    /// The instrument kind the attribute becomes in a metrics backend.
+    var kind: AuditMetricKind {
+        switch self {
+        case .counter: .counter
+        case .gauge: .gauge
+        case .timer: .histogram
+        }
+    }
+}
+
 /// The metric an audited attribute reports as: its snake_case name with the base unit, its kind and its scale.
 ///
 /// ``ChangeLog/reportMetrics(to:labelPrefix:)`` names every instrument this

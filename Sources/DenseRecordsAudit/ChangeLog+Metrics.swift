@@ -154,6 +154,9 @@ struct AttributeDeclaration: Sendable {
     struct Key: Hashable, Sendable {
         var component: ComponentID
         var attribute: AttributeID
+        /// One attribute name declared twice with two kinds (a component's own attribute beside its
+        /// pipeline's metrics of the same name) is two declarations, so attaching finds the conflict.
+        var kind: AuditMetricKind
     }
 
     var component: ComponentID
@@ -161,7 +164,7 @@ struct AttributeDeclaration: Sendable {
     var metric: AuditMetric
     var value: AuditValue
 
-    var key: Key { Key(component: component, attribute: attribute) }
+    var key: Key { Key(component: component, attribute: attribute, kind: metric.kind) }
 }
 
 /// Turns events into swift-metrics instrument updates; runs under the log's delivery lock, one event at a time.
@@ -180,6 +183,9 @@ final class MetricsReporter: Sendable {
         var attribute: AttributeID
         /// 0 for the attribute's own instrument; 1 + the reason's index for a rejection counter.
         var slot: UInt8
+        /// The instrument's kind; `nil` for a rejection counter. An attribute name used with two
+        /// kinds in one component has two keys: the second is conflicted, never fed to the first.
+        var kind: AuditMetricKind?
     }
 
     struct State {
@@ -227,7 +233,7 @@ final class MetricsReporter: Sendable {
             }
             var first: AuditMetricConflict? = nil
             for (declaration, names, metric) in named {
-                let key = Key(component: declaration.component, attribute: declaration.attribute, slot: 0)
+                let key = Key(component: declaration.component, attribute: declaration.attribute, slot: 0, kind: metric.kind)
                 guard state.instruments[key] == nil else { continue }
                 let instrument = makeInstrument(
                     names: names, metric: metric, floatingPoint: declaration.value.isFloatingPoint, state: &state,
@@ -294,7 +300,7 @@ final class MetricsReporter: Sendable {
             case .belowMinimum: 2
             case .aboveMaximum: 3
             }
-            let key = Key(component: event.component, attribute: event.attribute, slot: slot)
+            let key = Key(component: event.component, attribute: event.attribute, slot: slot, kind: nil)
             let counter = state.withLock { state -> Instrument in
                 if let existing = state.instruments[key] { return existing }
                 let names = resolveNames(key.component, key.attribute)
@@ -307,7 +313,7 @@ final class MetricsReporter: Sendable {
             }
             if case let .counter(counter, _) = counter { counter.increment() }
         case .accepted:
-            let key = Key(component: event.component, attribute: event.attribute, slot: 0)
+            let key = Key(component: event.component, attribute: event.attribute, slot: 0, kind: event.metric.kind)
             let instrument = state.withLock { state -> Instrument in
                 if let existing = state.instruments[key] { return existing }
                 let names = resolveNames(key.component, key.attribute)

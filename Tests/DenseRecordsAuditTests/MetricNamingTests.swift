@@ -87,6 +87,39 @@ struct MetricNamingTests {
         #expect(gauge.lastValue == 0.005)
     }
 
+    @Test("One component name with one attribute name of two kinds: a conflict at attachment, and after it the second kind's events are counted, never fed to the first's instrument")
+    func conflictWithinOneComponentName() throws {
+        // A custom stage's own timer beside the pipeline's gauge for that stage, both under the stage's name.
+        let attachedFirst = ChangeLog(capacity: 64)
+        let parse = MonitoredPipelineStage(name: "decode", log: attachedFirst)
+        let metrics = TestMetrics()
+        try attachedFirst.reportMetrics(to: metrics)
+        let timed = TimedStage(name: "decode", log: attachedFirst)
+        #expect(throws: AuditMetricConflict.self) { try attachedFirst.declareAttributes(of: timed) }
+        parse.recordBatch(records: 1, latency: .milliseconds(5))
+        timed.meanLatencyMs = 3
+        let gauge = try metrics.expectGauge(
+            "dense_records_mean_latency_seconds", [("component", "decode"), ("attribute", "meanLatencyMs")])
+        #expect(gauge.lastValue == 0.005)
+        #expect(metrics.timers.isEmpty)
+        let conflicts = try metrics.expectCounter(
+            "dense_records_audit_metric_conflicts_total", [("component", "decode"), ("attribute", "meanLatencyMs")])
+        #expect(conflicts.totalValue == 1)
+
+        let declaredFirst = ChangeLog(capacity: 64)
+        _ = MonitoredPipelineStage(name: "decode", log: declaredFirst)
+        try declaredFirst.declareAttributes(of: TimedStage(name: "decode", log: declaredFirst))
+        let unattached = TestMetrics()
+        #expect {
+            try declaredFirst.reportMetrics(to: unattached)
+        } throws: { error in
+            guard let conflict = error as? AuditMetricConflict else { return false }
+            return conflict.metricName == "dense_records_mean_latency_seconds"
+                && conflict.existing.component == "decode" && conflict.conflicting.component == "decode"
+        }
+        #expect(unattached.counters.isEmpty && unattached.recorders.isEmpty && unattached.timers.isEmpty)
+    }
+
     @Test("An undeclared attribute whose kind conflicts is counted on its first event, never created")
     func undeclaredConflict() throws {
         let log = ChangeLog(capacity: 64)

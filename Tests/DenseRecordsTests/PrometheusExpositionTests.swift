@@ -68,7 +68,14 @@ struct PrometheusExpositionTests {
         let stageLabels = ["component": "evens", "attribute": "recordsProcessed"]
         #expect(sample(before, "dense_records_records_processed_total", stageLabels) == 0)
         #expect(sample(before, "dense_records_dropped_records_total", ["component": "evens"]) == 0)
-        #expect(!before.contains("recordsProcessed_total") && !before.contains("meanLatencyMs"))
+        // Metric names are snake_case; the attribute's own name stays only in the `attribute` label.
+        let metricNames = Set(before.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            String(line.prefix { $0 != "{" && $0 != " " })
+        })
+        #expect(!metricNames.isEmpty)
+        for name in metricNames {
+            #expect(name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "metric name \(name) is not snake_case")
+        }
 
         let summary = try await pipeline.run()
         let after = prometheus.emitToString()
