@@ -16,13 +16,16 @@ extension ComponentRegistry {
     /// | `arena` | sink | ``RecordArenaSink`` | `byteLimit` |
     /// | `csv-writer` | sink | ``CSVRecordSink`` | `path` (required) |
     /// | `arrow-writer` | sink | ``ArrowRecordSink`` | `path` (required), `format` (`file`/`stream`), `batchSize`, `unitEncoding` (`dictionary`/`code`) |
+    /// | `parquet-writer` | sink | ``ParquetRecordSink`` | `path` (required), `compression` (`zstd`/`none`), `rowGroupSize`, `partitionBy` (`none`/`day`), `valueEncoding`, `unitEncoding` |
+    /// | `snapshot` | source | ``SnapshotRecordSource`` | `path` (required) |
+    /// | `snapshot-writer` | sink | ``SnapshotRecordSink`` | `path` (required) |
     ///
     /// Every precondition of these components' initializers is checked by
     /// spec validation first (a parameter's range, or the factory's check for
     /// what spans parameters), so a spec `validate` accepts builds without
     /// trapping.
     ///
-    /// Start from it and ``register(_:role:summary:parameters:productType:check:make:)`` your own.
+    /// Start from it and ``register(_:role:summary:parameters:productType:check:make:)-(_,_,_,_,_,_,(ComponentParameters)->Product)`` your own.
     ///
     /// - Complexity: O(1); a few dozen small allocations.
     public static var builtIn: ComponentRegistry {

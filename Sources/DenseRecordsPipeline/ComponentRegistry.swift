@@ -151,7 +151,7 @@ public struct ComponentRegistry: Sendable {
     /// ```
     ///
     /// Everything else is as in
-    /// ``register(_:role:summary:parameters:productType:check:make:)``.
+    /// ``register(_:role:summary:parameters:productType:check:make:)-(_,_,_,_,_,_,(ComponentParameters)->Product)``.
     ///
     /// - Parameters:
     ///   - name: The name specs use; letters, digits, `-`, `_` and `.`.

@@ -55,7 +55,7 @@ struct CSVFidelityTests {
         let path = folder.file("values.csv")
         #expect(await runInto(CSVRecordSink(path: path), records: records) == .completed)
         let sink = CollectingRecordSink()
-        let summary = try await Pipeline(source: .init("csv", CSVRecordSource(path: path)), sinks: [.init("collect", sink)]).run()
+        let summary = try await Pipeline(source: .init("csv", CSVRecordSource(path: path, options: nanoseconds)), sinks: [.init("collect", sink)]).run()
         #expect(summary.outcome == .completed)
         #expect(sink.records.map(\.value.bitPattern) == Self.specialValues, "\((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")")
     }

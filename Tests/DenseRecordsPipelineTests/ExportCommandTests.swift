@@ -77,8 +77,8 @@ struct ExportCommandTests {
         let run = try runTool(["export", input, "-o", folder.file("out.arrow"), "--skip-malformed"])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardError.contains("skipped 13 malformed lines"), "\(run.standardError)")
-        #expect(run.standardError.contains(#"line 7: value "oops0" is not a number"#), "\(run.standardError)")
-        #expect(run.standardError.contains(#"line 16: value "oops9" is not a number"#), "\(run.standardError)")
+        #expect(run.standardError.contains(#"line 7: column 3 ("value"): value "oops0" is not a number"#), "\(run.standardError)")
+        #expect(run.standardError.contains(#"line 16: column 3 ("value"): value "oops9" is not a number"#), "\(run.standardError)")
         #expect(!run.standardError.contains(#"line 17:"#), "\(run.standardError)")
         #expect(run.standardError.contains("… and 3 more"), "\(run.standardError)")
     }

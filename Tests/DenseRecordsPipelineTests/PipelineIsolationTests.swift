@@ -7,7 +7,7 @@ import DenseRecordsTestSupport
 import Foundation
 import Testing
 
-/// An actor that owns a pipeline in a stored property and runs it: the pattern issue 15 reported as refused.
+/// An actor that owns a pipeline in a stored property and runs it, which strict concurrency refuses unless `run()` is `nonisolated(nonsending)`.
 actor IngestService {
     let pipeline: Pipeline
     private(set) var runs = 0

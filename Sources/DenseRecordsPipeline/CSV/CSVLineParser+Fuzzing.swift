@@ -12,9 +12,12 @@ public enum CSVFuzzing {
     /// - Parameters:
     ///   - start: The line's first byte.
     ///   - count: The line's length in bytes.
+    ///   - timestampFormat: How the line's timestamp is read.
     /// - Returns: The record, or `nil` when the line was rejected.
-    public static func parseLineTwice(_ start: UnsafePointer<UInt8>, _ count: Int) -> SensorRecord? {
-        var parser = CSVLineParser()
+    public static func parseLineTwice(
+        _ start: UnsafePointer<UInt8>, _ count: Int, timestampFormat: CSVTimestampFormat = .nanoseconds
+    ) -> SensorRecord? {
+        var parser = CSVLineParser(timestampFormat: timestampFormat)
         let first = parser.parse(start, count)
         let second = parser.parse(start, count)
         switch (first, second) {
@@ -27,6 +30,66 @@ public enum CSVFuzzing {
             return nil
         default:
             preconditionFailure("parsing the same line twice succeeded once")
+        }
+    }
+
+    /// The dialect one byte selects, for a fuzz target that reads whole files:
+    /// delimiter, timestamp format (or none, with its before-1971 check),
+    /// empty-value and unknown-unit policies, and whether a file-wide unit
+    /// (celsius) stands in for a missing unit column. `\n`, which ends most
+    /// files, selects the default dialect.
+    ///
+    /// - Parameter byte: Any byte; all 216 dialects are reachable.
+    /// - Returns: The options.
+    public static func readOptions(selectedBy byte: UInt8) -> CSVReadOptions {
+        var options = CSVReadOptions()
+        var rest = Int(byte ^ UInt8(ascii: "\n"))
+        func pick<T>(_ choices: [T]) -> T {
+            defer { rest /= choices.count }
+            return choices[rest % choices.count]
+        }
+        options.delimiter = pick(CSVDelimiter.allCases)
+        options.timestampFormat = pick([nil] + CSVTimestampFormat.allCases.map { Optional($0) })
+        options.onMissingValue = pick(CSVMissingValuePolicy.allCases)
+        options.onUnknownUnit = pick(CSVUnknownUnitPolicy.allCases)
+        if pick([false, true]) { options.unit = .celsius }
+        return options
+    }
+
+    /// Splits one line into RFC 4180 fields twice with `delimiter`, as the CSV
+    /// source's general path does, and traps if the two splits disagree, a field
+    /// lies outside the line, or a line without quotes splits other than at every delimiter.
+    ///
+    /// - Parameters:
+    ///   - start: The line's first byte.
+    ///   - count: The line's length in bytes.
+    ///   - delimiter: The field separator.
+    /// - Returns: The number of fields, or `nil` when the quoting is malformed.
+    public static func splitFieldsTwice(_ start: UnsafePointer<UInt8>, _ count: Int, delimiter: CSVDelimiter) -> Int? {
+        let end = start + count
+        var spans: [(Int, Int)] = []
+        let first = CSVRowParser.split(start, count, delimiter: delimiter.byte) { index, span in
+            precondition(span.start >= start && span.end <= end && span.start <= span.end, "a field outside its line")
+            precondition(index == spans.count, "fields out of order")
+            spans.append((span.start - start, span.end - start))
+        }
+        var again: [(Int, Int)] = []
+        let second = CSVRowParser.split(start, count, delimiter: delimiter.byte) { _, span in
+            again.append((span.start - start, span.end - start))
+        }
+        precondition(first == second && spans.elementsEqual(again, by: ==), "splitting the same line twice disagreed")
+        switch first {
+        case let .success(fields):
+            precondition(fields == spans.count, "a field count that differs from the fields visited")
+            let bytes = UnsafeBufferPointer(start: start, count: count)
+            if !bytes.contains(UInt8(ascii: "\"")) {
+                let body = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes[...]
+                precondition(fields == body.count(where: { $0 == delimiter.byte }) + 1, "an unquoted line split other than at its delimiters")
+            }
+            return fields
+        case let .failure(problem):
+            precondition(!problem.description.isEmpty, "a problem without a description")
+            return nil
         }
     }
 }

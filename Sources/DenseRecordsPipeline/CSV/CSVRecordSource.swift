@@ -151,7 +151,12 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
     private var atEndOfFile = false
     private var sawHeader = false
     private var skippingLongLine = 0
-    private var pendingError: CSVSourceError? = nil
+    private var pendingError: CSVSourceError? = nil {
+        didSet { hasPendingError = pendingError != nil }
+    }
+    /// `pendingError != nil`, kept as a flag: the parse loop checks it after every line, and testing
+    /// the optional error itself costs a call into its value witness there.
+    private var hasPendingError = false
     private var parser = CSVLineParser()
     /// The general parser, set once the header is read.
     private var rowParser: CSVRowParser? = nil
@@ -264,14 +269,14 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
                     if available > 0 {
                         start = end
                         try line(lineStart, available, output, &count)
-                        if pendingError != nil { return true }
+                        if hasPendingError { return true }
                         continue
                     }
                     if !sawHeader { throw .missingHeader(path: path) }
                     return count > 0
                 }
                 try refill(buffer)
-                if pendingError != nil { return true }
+                if hasPendingError { return true }
                 continue
             }
             let lineEnd = newline.assumingMemoryBound(to: UInt8.self)
@@ -282,11 +287,11 @@ public final class CSVRecordSource: RecordSource, SkippedInputReporting {
                 let total = skippingLongLine + length
                 skippingLongLine = 0
                 try malformed(.lineTooLong(bytes: total, limit: maxLineBytes))
-                if pendingError != nil { return true }
+                if hasPendingError { return true }
                 continue
             }
             try line(UnsafePointer(lineStart), length, output, &count)
-            if pendingError != nil { return true }
+            if hasPendingError { return true }
         }
         return true
     }
