@@ -12,7 +12,10 @@ let package = Package(
     ],
     targets: [
         .executableTarget(name: "FuzzCSVLine", dependencies: [.product(name: "DenseRecordsPipeline", package: "DenseRecords")]),
-        .executableTarget(name: "FuzzCSVSource", dependencies: [.product(name: "DenseRecords", package: "DenseRecords")]),
+        .executableTarget(name: "FuzzCSVSource", dependencies: [
+            .product(name: "DenseRecords", package: "DenseRecords"),
+            .product(name: "DenseRecordsPipeline", package: "DenseRecords"),
+        ]),
         .executableTarget(name: "FuzzSnapshot", dependencies: [.product(name: "DenseRecordsSnapshot", package: "DenseRecords")]),
     ],
     swiftLanguageModes: [.v6]
