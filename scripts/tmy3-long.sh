@@ -8,7 +8,7 @@
 # Missing readings (-9900, -9999) are dropped. Values keep the file's decimals; mbar becomes
 # pascal (x100) and tenths of sky cover become percent (x10); columns with no unit code here
 # (degrees, metres) are written with the unit "unknown".
-# Usage: tmy3-long.sh [OUT_DIR]   -> OUT_DIR/tmy3-long.csv (about 290,000 readings)
+# Usage: tmy3-long.sh [OUT_DIR]   -> OUT_DIR/tmy3-long.csv (339,402 readings from 40 sensors)
 # Python: $DENSE_RECORDS_PYTHON (the Makefile sets it to the venv under .build/), else python3;
 # pip only downloads the wheel into a temporary folder, it installs nothing.
 set -euo pipefail
@@ -47,7 +47,7 @@ for station, name in enumerate(["723170TYA.CSV", "703165TY.csv"]):
                 rows.append((ts, 100 * (station + 1) + k, text, unit))
 rows.sort()
 import os
-partial = out + ".partial"  # whole or absent: an interrupted run leaves no tmy3-long.csv to reuse
+partial = f"{out}.partial-{os.getpid()}"  # whole or absent; per process, so two runs never share it
 with open(partial, "w") as o:
     o.write("sensor_id,timestamp,value,unit\n")
     for ts, sid, text, unit in rows: o.write(f"{sid},{ts},{text},{unit}\n")

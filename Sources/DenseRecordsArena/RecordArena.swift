@@ -83,7 +83,7 @@ public final class RecordArena {
     }
 
     deinit {
-        // Runs ChunkStorage's deinit, which frees the chunks and returns the jemalloc arena.
+        // Releases the chunk table (each chunk is freed once no view lists it) and the arena lease.
         storage.deinitialize(count: 1)
         storage.deallocate()
     }

@@ -25,7 +25,10 @@ public import CDenseRecords
 /// Changing records in place (``RecordArena/subscript(_:)`` set,
 /// ``RecordArena/forEachMutableChunk(_:)``) while a view that covers them is
 /// read by another task is a data race: do such edits before publishing, or
-/// after the views are gone.
+/// after the views are gone. Even from one task, a view's queries may still use
+/// the zone maps of records as they were before such an edit, and skip blocks
+/// that now match (iteration sees the new values): take a new view after
+/// changing records in place.
 ///
 /// ```swift
 /// let publisher = arena.publisher

@@ -88,7 +88,7 @@ struct InspectCommand: ParsableCommand {
                 }
             }
         }
-        if inspection.isVerified {
+        if inspection.checksumsWereChecked {
             lines.append("verify: " + (inspection.verificationError.map { "FAILED: \($0)" } ?? "ok, every block matches its CRC32C"))
         }
         return lines

@@ -9,7 +9,7 @@ struct QueryCommand: AsyncParsableCommand {
         commandName: "query",
         abstract: "Aggregate a snapshot or a CSV file: per sensor, per time bucket, or both.",
         discussion: """
-            A snapshot is memory-mapped and read block by block; blocks whose zone maps rule out the filter \
+            A snapshot is memory-mapped, its blocks checked (CRC32C) unless --no-verify, and read block by block; blocks whose zone maps rule out the filter \
             are skipped. A CSV file is read with the csv-reader's options into memory first. \
             T is Unix nanoseconds or RFC 3339 (2023-03-01T00:00:00Z); the time range is [--from, --to). \
             A time bucket is a whole number and a unit: ns, us, ms, s, m, h, d (1h, 15m, 1d); buckets are \
@@ -49,6 +49,9 @@ struct QueryCommand: AsyncParsableCommand {
 
     @Option(help: "table, json or csv.")
     var format = "table"
+
+    @Flag(help: "Snapshot: do not check block checksums (CRC32C) before querying.")
+    var noVerify = false
 
     @OptionGroup(title: "CSV input")
     var csvInput: CSVInputOptions
@@ -131,6 +134,8 @@ struct QueryCommand: AsyncParsableCommand {
             let snapshot: MappedSnapshot
             do {
                 snapshot = try MappedSnapshot(contentsOf: input)
+                // A damaged block would skip or summarize wrongly through its zone map: check first.
+                if !noVerify { try snapshot.verify() }
             } catch {
                 printError("dense-records query: \(input): \(error)")
                 throw ExitCode(1)

@@ -68,7 +68,9 @@ public final class CompressedRecords: @unchecked Sendable {
     /// Memory: besides the input and the output, the build holds one block of
     /// decoded columns, and, unless the input is already in sensor-then-time
     /// order, a 4-byte position per record to group it (a counting sort by sensor)
-    /// and a per-sensor table.
+    /// and a per-sensor table. The encoded blocks grow in a buffer that doubles,
+    /// and are then copied into the output's own pages, so at the end the build
+    /// briefly holds up to about three times the output's size in encoded bytes.
     ///
     /// - Parameters:
     ///   - records: The records to compress; not changed.

@@ -39,6 +39,27 @@ enum ParquetDatasetFolder {
         return !identity.isDirectory
     }
 
+    /// The first entry under the folder `path` that an earlier dataset would not hold, or `nil`
+    /// when the folder is absent, empty, or holds only `date=…/part-NNNNN.parquet` files.
+    ///
+    /// Replacing a folder deletes what was in it, so only an earlier dataset may be replaced:
+    /// a mistyped `-o ~` or a folder holding the input must be refused, not emptied.
+    static func foreignEntry(in path: String) -> String? {
+        guard FileIdentity(path: path)?.isDirectory == true else { return nil }
+        let files = FileManager.default
+        guard let partitions = try? files.contentsOfDirectory(atPath: path) else { return path }
+        for partition in partitions.sorted() {
+            let partitionPath = (path as NSString).appendingPathComponent(partition)
+            guard partition.hasPrefix("date="), FileIdentity(path: partitionPath)?.isDirectory == true,
+                let parts = try? files.contentsOfDirectory(atPath: partitionPath)
+            else { return partitionPath }
+            for part in parts.sorted() where !(part.hasPrefix("part-") && part.hasSuffix(".parquet")) {
+                return (partitionPath as NSString).appendingPathComponent(part)
+            }
+        }
+        return nil
+    }
+
     /// `renameat2(2)` with `RENAME_EXCHANGE`, looked up at run time: Glibc's Swift module
     /// does not declare it (it is behind `_GNU_SOURCE`).
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32

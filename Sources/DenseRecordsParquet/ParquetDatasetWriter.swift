@@ -82,8 +82,10 @@ public struct ParquetDatasetWriter: ~Copyable {
     ///   - maximumOpenFiles: The most files open at once, at least 1; 64 by default.
     /// - Throws: ``ParquetWriteError/invalidOption(name:value:allowed:)``,
     ///   ``ParquetWriteError/outOfMemory(requestedBytes:)``,
-    ///   ``ParquetWriteError/targetIsNotAFolder(path:)`` or ``ParquetWriteError/cannotOpen(path:errno:)``.
-    /// - Complexity: Two allocations of one row group; one `mkdir`.
+    ///   ``ParquetWriteError/targetIsNotAFolder(path:)``, ``ParquetWriteError/targetIsNotADataset(path:entry:)``
+    ///   (an existing folder is replaced only when it is empty or holds an earlier dataset) or
+    ///   ``ParquetWriteError/cannotOpen(path:errno:)``.
+    /// - Complexity: Two allocations of one row group; one `mkdir`; a listing of an existing target.
     public init(
         path: String, partitioning: ParquetPartitioning = .day, options: ParquetWriterOptions = ParquetWriterOptions(),
         maximumOpenFiles: Int = 64
@@ -93,6 +95,7 @@ public struct ParquetDatasetWriter: ~Copyable {
         }
         let encoder = try ParquetRowGroupEncoder(options: options)
         guard !ParquetDatasetFolder.existsAsNonFolder(path) else { throw .targetIsNotAFolder(path: path) }
+        if let entry = ParquetDatasetFolder.foreignEntry(in: path) { throw .targetIsNotADataset(path: path, entry: entry) }
         let bytes = options.rowGroupSize * MemoryLayout<sensor_record_t>.stride
         guard let staging = malloc(bytes) else { throw .outOfMemory(requestedBytes: bytes) }
         let temporaryFolder: String
@@ -217,6 +220,8 @@ public struct ParquetDatasetWriter: ~Copyable {
     public consuming func finish() throws(ParquetWriteError) -> ParquetWriteSummary {
         try flushStage()
         for day in files.keys.sorted() { try finishFile(day) }
+        // Checked again: the target may have changed since `init`.
+        if let entry = ParquetDatasetFolder.foreignEntry(in: path) { throw .targetIsNotADataset(path: path, entry: entry) }
         try ParquetDatasetFolder.replace(path, with: temporaryFolder)
         isFinished = true
         return ParquetWriteSummary(rowCount: rowCount, rowGroupCount: finishedRowGroups, fileCount: fileCount, byteCount: finishedBytes)

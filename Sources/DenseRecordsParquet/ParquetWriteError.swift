@@ -30,6 +30,11 @@ public enum ParquetWriteError: Error, Hashable, Sendable, CustomStringConvertibl
     /// A partitioned dataset's target `path` exists and is not a folder; it was left as it was.
     case targetIsNotAFolder(path: String)
 
+    /// A partitioned dataset's target `path` is a folder that holds something other than an
+    /// earlier dataset (`entry` is the first such entry); it was left as it was, since
+    /// replacing it would delete that.
+    case targetIsNotADataset(path: String, entry: String)
+
     /// A description that names the destination, the call and the system's reason.
     public var description: String {
         switch self {
@@ -49,6 +54,9 @@ public enum ParquetWriteError: Error, Hashable, Sendable, CustomStringConvertibl
             "input chunk \(chunk) is damaged, so it was not exported: \(reason)"
         case let .targetIsNotAFolder(path):
             "cannot write a partitioned dataset to \(path): it exists and is not a folder"
+        case let .targetIsNotADataset(path, entry):
+            "cannot replace \(path) with a partitioned dataset: it holds \(entry), which is not part of an earlier "
+                + "dataset (only empty folders and date=YYYY-MM-DD/part-NNNNN.parquet files are replaced)"
         }
     }
 

@@ -75,14 +75,13 @@ final class GroupTable {
 
     /// The group of `(sensorID, bucketIndex)`, added when new.
     ///
-    /// - Throws: ``QueryError/tooManyGroups(limit:)`` past the group limit.
+    /// - Throws: ``QueryError/tooManyGroups(limit:)`` past the group limit;
+    ///   ``QueryError/zoneMapContradicted(sensorID:)`` for a sensor outside the zone maps' range.
     @inline(__always)
     func slot(sensorID: UInt32, bucketIndex: Int64) throws(QueryError) -> Int {
         if let directSlots {
             let position = Int(sensorID &- directBase)
-            if position >= directSpan {
-                requirementFailed("sensor id \(sensorID) lies outside the zone maps' sensor range: the store's zone maps are wrong")
-            }
+            if position >= directSpan { throw .zoneMapContradicted(sensorID: sensorID) }
             let found = directSlots[position]
             if found >= 0 { return Int(found) }
             let added = try addGroup(sensorID: sensorID, bucketIndex: bucketIndex)

@@ -13,6 +13,9 @@ public enum QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     case exactQuantileBudgetExceeded(valueCount: Int, byteLimit: Int)
     /// More groups than ``RecordQuery/groupLimit``.
     case tooManyGroups(limit: Int)
+    /// A record's sensor id lies outside the sensor range its store's zone maps state: the
+    /// store (a damaged file, or records changed in place behind a view) is inconsistent.
+    case zoneMapContradicted(sensorID: UInt32)
 
     /// What was wrong, naming the value or limit.
     public var description: String {
@@ -30,6 +33,9 @@ public enum QueryError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "use .quantile (a DDSketch) or raise RecordQuery.exactQuantileByteLimit"
         case .tooManyGroups(let limit):
             "the query makes more than \(limit) groups (RecordQuery.groupLimit)"
+        case .zoneMapContradicted(let sensorID):
+            "a record's sensor id \(sensorID) lies outside its store's zone maps: the store is damaged "
+                + "(verify a snapshot first) or was changed in place while it was read"
         }
     }
 }

@@ -14,9 +14,11 @@ import Synchronization
 ///
 /// `MappedSnapshot` conforms to ``ChunkedRecords``, so it answers the same
 /// read API as a ``RecordArena`` — indexing, iteration, `forEachChunk`,
-/// `sumOfValues()` — with each snapshot block as one chunk. Opening reads only
-/// the two 4 KiB header slots and maps the file; the kernel pages records in
-/// as they are first touched.
+/// `sumOfValues()` — with each snapshot block as one chunk. Opening reads the
+/// two 4 KiB header slots, maps the file, and checks the block directories of a
+/// version 2 file; the kernel pages packed records in as they are first touched.
+/// A compressed file is read once in full at open, to check every block before
+/// any read follows the offsets inside it.
 ///
 /// ```swift
 /// let snapshot = try MappedSnapshot(contentsOf: "/var/lib/sensors/readings.drsnap")
@@ -128,11 +130,10 @@ public final class MappedSnapshot: @unchecked Sendable {
         if dataBytes > 0 {
             _ = (base + SnapshotFormat.dataOffset).bindMemory(to: sensor_record_t.self, capacity: dataBytes / SnapshotFormat.recordSize)
         }
-        verifiedWordCount = words
-        verifiedWords = .allocate(capacity: verifiedWordCount)
-        for word in 0..<verifiedWordCount { (verifiedWords + word).initialize(to: Atomic(0)) }
+        // Every check that can throw runs before the bitset is allocated: `deinit` does not
+        // run for an `init` that throws before every property is set, so nothing may need
+        // freeing then.
         let hasDirectory = SnapshotFormat.hasDirectory(header.formatVersion)
-        computedZoneMaps = SanitizerVisibleMutex(hasDirectory ? [] : [ZoneMap?](repeating: nil, count: header.blockCount))
         if hasDirectory {
             // Zone maps decide which blocks a query reads: check them before any is trusted.
             for segment in header.segments.indices {
@@ -148,12 +149,18 @@ public final class MappedSnapshot: @unchecked Sendable {
             }
             compressed = try SnapshotFormat.openColumnarBlocks(of: header, base: mapping, owner: owner)
             _ = madvise(UnsafeMutableRawPointer(mutating: mapping), header.fileSize, MADV_NORMAL)
+        } else {
+            compressed = nil
+        }
+        computedZoneMaps = SanitizerVisibleMutex(hasDirectory ? [] : [ZoneMap?](repeating: nil, count: header.blockCount))
+        verifiedWordCount = words
+        verifiedWords = .allocate(capacity: verifiedWordCount)
+        for word in 0..<verifiedWordCount { (verifiedWords + word).initialize(to: Atomic(0)) }
+        if header.isCompressed {
             for block in 0..<header.blockCount {
                 let (word, bit) = block.quotientAndRemainder(dividingBy: 64)
                 verifiedWords[word].bitwiseOr(1 << UInt64(bit), ordering: .relaxed)
             }
-        } else {
-            compressed = nil
         }
     }
 

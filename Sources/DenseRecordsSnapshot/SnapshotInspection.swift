@@ -23,8 +23,9 @@ public struct SnapshotInspection: Sendable {
     /// Whether the zone maps come from the file's block directories (version 2)
     /// or were computed from the records (version 1).
     public let zoneMapsAreStored: Bool
-    /// Whether the blocks' checksums (and stored zone maps) were checked.
-    public let isVerified: Bool
+    /// Whether the blocks' checksums (and stored zone maps) were checked, whatever the result
+    /// (see ``verificationError``).
+    public let checksumsWereChecked: Bool
     /// The first defect the check found, or `nil` when it found none or did not run.
     public let verificationError: SnapshotError?
     /// For a compressed snapshot, each block's columns: their encodings and
@@ -68,7 +69,7 @@ public struct SnapshotInspection: Sendable {
             columnarStatistics = nil
         }
         zoneMapsAreStored = SnapshotFormat.hasDirectory(snapshot.header.formatVersion)
-        isVerified = verify
+        checksumsWereChecked = verify
         if verify {
             do throws(SnapshotError) {
                 try snapshot.verify()

@@ -35,10 +35,16 @@ extension CompressedRecords {
     /// a temporary file that is flushed and renamed over `path`.
     func writeColumnarBlocks(to path: String, recordsPerBlock: Int, creationTime: Int64) throws(SnapshotError) -> SnapshotHeader {
         var blockBytes = 0
-        for block in 0..<blockCount { blockBytes += withBlockBytes(block) { $0.count } }
+        // The header states the largest block's records: the store's own, which differ from
+        // the options' when it was built with others (a compressed source is copied as it is).
+        var largestBlock = 0
+        for block in 0..<blockCount {
+            blockBytes += withBlockBytes(block) { $0.count }
+            largestBlock = Swift.max(largestBlock, zoneMap(ofBlock: block).recordCount)
+        }
         let header = SnapshotHeader(
             compressedRecordCount: count, blockCount: blockCount, blockBytes: blockBytes,
-            recordsPerBlock: Swift.max(recordsPerBlock, 1), creationTime: creationTime)
+            recordsPerBlock: Swift.max(blockCount == 0 ? recordsPerBlock : largestBlock, 1), creationTime: creationTime)
         let directory = directoryPart(of: path)
         let temporary = temporaryPath(for: path, in: directory)
         let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])

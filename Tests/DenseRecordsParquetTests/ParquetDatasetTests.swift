@@ -131,6 +131,26 @@ struct ParquetDatasetTests {
         #expect(FileManager.default.contents(atPath: target) == Data("keep".utf8))
         #expect(folder.names() == ["lake"])
     }
+
+    /// The entry made, and the one the error names: the first that an earlier dataset would not hold.
+    @Test("A folder holding anything but an earlier dataset is refused and left as it was", arguments: [
+        ("readings.drsnap", "readings.drsnap"), ("date=2023-01-01/notes.txt", "date=2023-01-01/notes.txt"),
+        ("other/part-00000.parquet", "other"),
+    ])
+    func foreignFolderIsKept(entry: String, reported: String) throws {
+        let folder = try ScratchFolder()
+        let target = folder.file("lake")
+        let kept = (target as NSString).appendingPathComponent(entry)
+        try FileManager.default.createDirectory(
+            atPath: (kept as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: kept))
+        let named = (target as NSString).appendingPathComponent(reported)
+        #expect(throws: ParquetWriteError.targetIsNotADataset(path: target, entry: named)) {
+            _ = try ParquetDatasetWriter.export(try parquetArena(spreadRecords(10, days: 1, seed: 1)), toPath: target)
+        }
+        #expect(FileManager.default.contents(atPath: kept) == Data("keep".utf8))
+        #expect(folder.names() == ["lake"])
+    }
 }
 
 /// The few footer fields a test needs, read by hand: `num_rows` of the `FileMetaData`.

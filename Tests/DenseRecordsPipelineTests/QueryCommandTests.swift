@@ -129,6 +129,22 @@ struct QueryCommandTests {
         #expect(nanOnly.standardError.contains("skipped 1 NaN values"))
     }
 
+    @Test("A snapshot with a damaged block is refused (exit 1) before any answer; --no-verify reads it anyway")
+    func damagedBlockIsRefused() throws {
+        let folder = try ScratchFolder()
+        let csv = folder.file("in.csv"), snapshot = folder.file("in.drsnap")
+        try queryCSV(300).text.write(toFile: csv, atomically: false, encoding: .utf8)
+        #expect(try runTool(["ingest", csv, "-o", snapshot]).status == 0)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+        // The first block's records follow the two 4 KiB header slots: flip a value byte of its first record.
+        bytes[8_192 + 12] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: snapshot))
+        let run = try runTool(["query", snapshot, "--group-by", "sensor", "--format", "json"])
+        #expect(run.status == 1, "\(run.standardError)")
+        #expect(run.standardError.contains("in.drsnap") && run.standardOutput.isEmpty, "\(run.standardError)")
+        #expect(try runTool(["query", snapshot, "--no-verify", "--format", "json"]).status == 0)
+    }
+
     @Test("Exit statuses: 1 for an unreadable input, 2 for a bad option, with a message naming it")
     func exitStatuses() throws {
         let folder = try ScratchFolder()

@@ -66,6 +66,14 @@ struct QueryStoreModelTests {
         let compressed = try CompressedRecords(compressing: records, options: ColumnarOptions(recordsPerBlock: perBlock))
         // The compressed store holds its records by sensor, then time (stably).
         cases.append(Case(name: "compressed \(perBlock)/block", records: sortedRecords) { try compressed.query($0) })
+
+        // A compressed snapshot: the same blocks, mapped and queried in place.
+        let compressedPath = folder.file("round\(round)-columnar.drsnap")
+        var columnar = SnapshotWriteOptions()
+        columnar.compression = .columnar(ColumnarOptions(recordsPerBlock: perBlock))
+        try arena(records).writeSnapshot(to: compressedPath, options: columnar)
+        let mappedCompressed = try MappedSnapshot(contentsOf: compressedPath)
+        cases.append(Case(name: "compressed snapshot \(perBlock)/block", records: sortedRecords) { try mappedCompressed.query($0) })
         return cases
     }
 
@@ -88,6 +96,21 @@ struct QueryStoreModelTests {
                     expectMatchesReference(result, store.records, query, "round \(round) \(store.name) \(query)")
                     if records.isEmpty { #expect(result.isEmpty, "\(store.name): an empty store gives no groups") }
                 }
+            }
+        }
+    }
+
+    /// Stores of more than two chunks: zone maps per chunk, the last chunk's growing
+    /// map, and the sorted form's index across chunks.
+    @Test func multiChunkStoresMatchTheReference() throws {
+        let folder = try ScratchFolder()
+        var generator = SeededRandomNumberGenerator(seed: 0x56)
+        let records = RandomStores.records(2 * RecordArena.recordsPerChunk + 1_234, using: &generator)
+        let cases = try Self.cases(records, folder: folder, round: 0, using: &generator)
+        for _ in 0..<3 {
+            let query = RandomStores.query(using: &generator)
+            for store in cases {
+                expectMatchesReference(try store.run(query), store.records, query, "multi-chunk \(store.name) \(query)")
             }
         }
     }

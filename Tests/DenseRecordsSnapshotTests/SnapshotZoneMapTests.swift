@@ -82,7 +82,7 @@ struct SnapshotZoneMapTests {
         }
         #expect(read == records)
         let inspection = try SnapshotInspection(contentsOf: path, verify: true)
-        #expect(inspection.isVerified && inspection.verificationError == nil)
+        #expect(inspection.checksumsWereChecked && inspection.verificationError == nil)
         #expect(inspection.zoneMapsAreStored == (version == 2))
         #expect(inspection.blocks.map(\.zoneMap) == expected)
         #expect(inspection.blocks.allSatisfy { $0.kind == .packedRows })
