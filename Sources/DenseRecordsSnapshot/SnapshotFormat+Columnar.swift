@@ -121,6 +121,52 @@ extension SnapshotFormat {
                     reason: "its zone map differs from the one in its directory entry at offset \(entryOffset)")
             }
         }
+        try checkDecodedBlocks(of: store, start: start, offsets: offsets)
         return store
+    }
+
+    /// Decodes every block once and checks what queries trust without reading records: that
+    /// each block's zone map is its records' and, for a store that states sensor-then-time
+    /// order (which lookups binary-search), that the records are in that order.
+    ///
+    /// A CRC32C guards against damage, not against a file written to mislead; this check
+    /// makes a crafted zone map or order flag an error at open instead of wrong answers.
+    private static func checkDecodedBlocks(of store: CompressedRecords, start: Int, offsets: [Int]) throws(SnapshotError) {
+        let ordered = store.recordOrdering == .sensorThenTime
+        var previous: (sensor: UInt32, time: Int64)?
+        for block in 0..<store.blockCount {
+            var actual = ZoneMap()
+            var inOrder = true
+            store.withBlock(block, columns: .all) { (records: RecordBlock) in
+                func visit(_ record: sensor_record_t) {
+                    actual.include(record)
+                    if ordered, let last = previous,
+                        record.sensor_id < last.sensor || (record.sensor_id == last.sensor && record.timestamp_ns < last.time) {
+                        inOrder = false
+                    }
+                    previous = (record.sensor_id, record.timestamp_ns)
+                }
+                switch records {
+                case .rows(let rows):
+                    for record in rows { visit(record) }
+                case .columns(let columns):
+                    guard let sensors = columns.sensorIDs, let times = columns.timestamps, let values = columns.values,
+                        let units = columns.unitCodes
+                    else { return }
+                    for index in 0..<columns.count {
+                        visit(sensor_record_t(sensor_id: sensors[index], timestamp_ns: times[index], value: values[index], unit: units[index]))
+                    }
+                }
+            }
+            guard actual == store.zoneMap(ofBlock: block) else {
+                throw .compressedBlockDamaged(
+                    block: block, offset: start + offsets[block], reason: "its zone map does not match its decoded records")
+            }
+            guard inOrder else {
+                throw .compressedBlockDamaged(
+                    block: block, offset: start + offsets[block],
+                    reason: "its records are not in the sensor-then-time order its store states")
+            }
+        }
     }
 }
