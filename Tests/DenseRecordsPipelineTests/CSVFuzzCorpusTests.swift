@@ -68,7 +68,7 @@ struct CSVFuzzCorpusTests {
         var dialects: Set<CSVReadOptions> = []
         for name in names {
             let path = folder + "/" + name
-            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            let bytes = try #require(readFileBytes(path), "\(path) could not be read")
             let options = CSVFuzzing.readOptions(selectedBy: bytes.last ?? UInt8(ascii: "\n"))
             dialects.insert(options)
             let source = CSVRecordSource(

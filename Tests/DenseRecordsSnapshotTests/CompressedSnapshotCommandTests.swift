@@ -35,7 +35,7 @@ private func runDenseRecords(_ arguments: [String], in folder: ScratchFolder) th
     }
     process.waitUntilExit()
     defer { for path in [output, error] { try? FileManager.default.removeItem(atPath: path) } }
-    let text = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
+    let text = { (path: String) in readTextFile(path) }
     return (process.terminationStatus, text(output), text(error))
 }
 

@@ -77,12 +77,18 @@ public let repositoryRoot = URL(fileURLWithPath: #filePath)
 
 /// The contents of the file at `path` as UTF-8 text, or `""` when it cannot be read.
 ///
-/// Read with `read(2)`: FoundationEssentials' `String(contentsOfFile:)` leaks its
-/// buffer for some files (empty ones among them), which LeakSanitizer reports in
-/// the address-sanitizer run.
+/// Read with `read(2)`: FoundationEssentials' `String(contentsOfFile:)` and
+/// `FileManager.contents(atPath:)` leak their buffer for some files (empty ones
+/// among them), which LeakSanitizer reports in the address-sanitizer run.
 public func readTextFile(_ path: String) -> String {
+    String(decoding: readFileBytes(path) ?? [], as: UTF8.self)
+}
+
+/// The bytes of the file at `path`, or `nil` when it cannot be opened; read with
+/// `read(2)`, for the reason ``readTextFile(_:)`` gives.
+public func readFileBytes(_ path: String) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return "" }
+    guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 64 << 10)
@@ -92,7 +98,7 @@ public func readTextFile(_ path: String) -> String {
         guard got > 0 else { break }
         bytes += buffer[0..<got]
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
 }
 
 /// A fresh folder for one test's files, removed with its contents when released.
