@@ -145,15 +145,8 @@ public struct ArrowWriter: ~Copyable {
     ///   when a full batch cannot be written; the writer should then be dropped.
     /// - Complexity: O(*n*): each record is read once and each byte written once.
     public mutating func write(_ records: some ChunkedRecords) throws(ArrowExportError) {
-        var index = 0
-        try records.forEachChunk { (chunk) throws(ArrowExportError) in
-            do {
-                try records.verifyChunk(index)
-            } catch {
-                throw .damagedInput(chunk: index, reason: "\(error)")
-            }
-            index += 1
-            try self.write(contentsOf: chunk)
+        try records.forEachVerifiedChunk(damaged: { ArrowExportError.damagedInput(chunk: $0, reason: "\($1)") }) {
+            (chunk) throws(ArrowExportError) in try self.write(contentsOf: chunk)
         }
     }
 

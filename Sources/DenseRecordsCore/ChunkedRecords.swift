@@ -59,6 +59,47 @@ extension ChunkedRecords {
         }
     }
 
+    /// Calls `body` with each chunk's records, in order, after checking the
+    /// chunk with ``verifyChunk(_:)``.
+    ///
+    /// Writers that copy records out of a store use it, so that a damaged
+    /// chunk (a snapshot block that fails its CRC32C, say) is refused before
+    /// any of its records reach the output, rather than given a fresh, valid
+    /// checksum in the copy.
+    ///
+    /// ```swift
+    /// try records.forEachVerifiedChunk(damaged: { chunk, error in
+    ///     ExportError.damagedInput(chunk: chunk, reason: "\(error)")
+    /// }) { (chunk) throws(ExportError) in
+    ///     try writer.write(contentsOf: chunk)
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - damaged: Makes the error to throw for a chunk that fails its check,
+    ///     from the chunk's index and the check's error.
+    ///   - body: A closure that reads one verified chunk. The buffer is valid
+    ///     only during the call: do not store or return it.
+    /// - Throws: `damaged`'s error for the first chunk that fails its check, or
+    ///   what `body` throws; later chunks are not visited.
+    /// - Complexity: O(*c*) checks and calls, where *c* is the number of chunks.
+    @inlinable
+    public func forEachVerifiedChunk<E: Error>(
+        damaged: (_ chunk: Int, _ error: any Error) -> E,
+        _ body: (UnsafeBufferPointer<sensor_record_t>) throws(E) -> Void
+    ) throws(E) {
+        var index = 0
+        try forEachChunk { (chunk) throws(E) in
+            do {
+                try verifyChunk(index)
+            } catch {
+                throw damaged(index, error)
+            }
+            index += 1
+            try body(chunk)
+        }
+    }
+
     /// Combines every record, chunk by chunk, into one result.
     ///
     /// - Parameters:

@@ -95,15 +95,8 @@ public struct ParquetWriter: ~Copyable {
     ///   writing a full row group; the writer should then be dropped.
     /// - Complexity: O(*n*).
     public mutating func write(_ records: some ChunkedRecords) throws(ParquetWriteError) {
-        var index = 0
-        try records.forEachChunk { (chunk) throws(ParquetWriteError) in
-            do {
-                try records.verifyChunk(index)
-            } catch {
-                throw .damagedInput(chunk: index, reason: "\(error)")
-            }
-            index += 1
-            try self.write(contentsOf: chunk)
+        try records.forEachVerifiedChunk(damaged: { ParquetWriteError.damagedInput(chunk: $0, reason: "\($1)") }) {
+            (chunk) throws(ParquetWriteError) in try self.write(contentsOf: chunk)
         }
     }
 
