@@ -45,15 +45,7 @@ extension CompressedRecords {
         let header = SnapshotHeader(
             compressedRecordCount: count, blockCount: blockCount, blockBytes: blockBytes,
             recordsPerBlock: Swift.max(blockCount == 0 ? recordsPerBlock : largestBlock, 1), creationTime: creationTime)
-        let directory = directoryPart(of: path)
-        let temporary = temporaryPath(for: path, in: directory)
-        let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
-        do {
-            let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
-            defer { region.deallocate() }
-            region.initializeMemory(as: UInt8.self, repeating: 0)
-            SnapshotFormat.encode(header, into: UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize]))
-            try file.writeAll([UnsafeRawBufferPointer(region)])
+        try writeSnapshotFile(at: path, header: header) { (file) throws(SnapshotError) in
             if blockCount > 0 {
                 let entries = UnsafeMutableRawBufferPointer.allocate(
                     byteCount: SnapshotFormat.directoryByteCount(blocks: blockCount), alignment: 8)
@@ -83,18 +75,7 @@ extension CompressedRecords {
                 trailer.storeBytes(of: crc.littleEndian, toByteOffset: 0, as: UInt32.self)
                 try file.writeAll([UnsafeRawBufferPointer(entries)])
             }
-            try file.sync()
-        } catch {
-            try? FileSystem.removeFile(atPath: temporary)
-            throw error
         }
-        do {
-            try renameFile(temporary, to: path)
-        } catch {
-            try? FileSystem.removeFile(atPath: temporary)
-            throw error
-        }
-        try syncDirectory(directory)
         return header
     }
 }

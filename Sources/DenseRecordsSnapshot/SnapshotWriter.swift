@@ -121,30 +121,9 @@ extension ChunkedRecords {
         let header = SnapshotHeader(
             recordCount: count, recordsPerBlock: options.recordsPerBlock,
             creationTime: options.creationTimeNanoseconds ?? nanosecondsSinceEpoch(), formatVersion: options.formatVersion)
-        let directory = directoryPart(of: path)
-        let temporary = temporaryPath(for: path, in: directory)
-        // Only a temporary file this call created is removed on failure: an exclusive
-        // create that fails (EEXIST) must not delete another writer's file.
-        let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
-        do {
-            let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
-            defer { region.deallocate() }
-            region.initializeMemory(as: UInt8.self, repeating: 0)
-            SnapshotFormat.encode(header, into: UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize]))
-            try file.writeAll([UnsafeRawBufferPointer(region)])
+        try writeSnapshotFile(at: path, header: header) { (file) throws(SnapshotError) in
             try writeBlocks(to: file, recordsPerBlock: header.recordsPerBlock, firstBlock: 0, directoryFor: header.formatVersion)
-            try file.sync()
-        } catch {
-            try? FileSystem.removeFile(atPath: temporary)
-            throw error
         }
-        do {
-            try renameFile(temporary, to: path)
-        } catch {
-            try? FileSystem.removeFile(atPath: temporary)
-            throw error
-        }
-        try syncDirectory(directory)
         return header
     }
 
@@ -251,6 +230,43 @@ extension ChunkedRecords {
         try stream.finish(to: file)
         precondition(stream.recordsWritten == count, "\(Self.self).forEachChunk visited \(stream.recordsWritten) records, but count is \(count)")
     }
+}
+
+/// Writes a new snapshot file at `path`: `header` in the header region, then what
+/// `body` writes after it, to a temporary file in the same folder that is flushed
+/// and renamed over `path`, and the folder flushed after.
+///
+/// Until the rename, the file at `path` is unchanged, and on a failure the
+/// temporary file is removed. Only a temporary file this call created is
+/// removed: an exclusive create that fails (`EEXIST`) must not delete another
+/// writer's file. If only the final `fsync` of the folder fails, the new file is
+/// in place but a power cut could still undo the rename.
+///
+/// - Parameters:
+///   - path: The snapshot's path; its folder must exist and be writable.
+///   - header: The header, encoded into the first slot of the header region.
+///   - body: Writes the rest of the file, from ``SnapshotFormat/dataOffset`` on.
+/// - Throws: ``SnapshotError/system(operation:path:errno:)`` for a refused step, or what `body` throws.
+func writeSnapshotFile(
+    at path: String, header: SnapshotHeader, _ body: (borrowing SnapshotFile) throws(SnapshotError) -> Void
+) throws(SnapshotError) {
+    let directory = directoryPart(of: path)
+    let temporary = temporaryPath(for: path, in: directory)
+    let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
+    do {
+        let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
+        defer { region.deallocate() }
+        region.initializeMemory(as: UInt8.self, repeating: 0)
+        SnapshotFormat.encode(header, into: UnsafeMutableRawBufferPointer(rebasing: region[0..<SnapshotFormat.slotSize]))
+        try file.writeAll([UnsafeRawBufferPointer(region)])
+        try body(file)
+        try file.sync()
+        try renameFile(temporary, to: path)
+    } catch {
+        try? FileSystem.removeFile(atPath: temporary)
+        throw error
+    }
+    try syncDirectory(directory)
 }
 
 private let temporaryCounter = Atomic<Int>(0)
