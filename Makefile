@@ -61,10 +61,13 @@ report: deps python-deps
 	$(SWIFT) build -c release $(STRICT) --product memory-report
 	.build/release/memory-report --python $(PYTHON) --output $(REPORT_DIR)
 
-## A small, fast report for CI, checked against its JSON schema.
+## A small, fast report for CI, checked against its JSON schema. It builds in
+## test-release's folder with test-release's flags (tests included, so testing is
+## enabled), which after `make test` builds nothing; its figures serve the schema
+## check only. `make report` builds the report without testing enabled.
 report-quick: deps python-deps
-	$(SWIFT) build -c release $(STRICT) --product memory-report
-	.build/release/memory-report --quick --python $(PYTHON) --output .build/report-quick
+	$(SWIFT) build -c release --build-tests --scratch-path .build-release $(STRICT) $(IMPORTS)
+	.build-release/release/memory-report --quick --python $(PYTHON) --output .build/report-quick
 	$(PYTHON) scripts/validate_report.py .build/report-quick/memory-report.json
 
 ## Every test configuration; each builds in a scratch folder of its own.
@@ -103,14 +106,22 @@ example: deps
 	  if readelf -d "$$binary" | grep -q jemalloc; then echo "audit-service links jemalloc: it should not" >&2; exit 1; fi; \
 	  echo "audit-service links no jemalloc: $$(readelf -d "$$binary" | grep NEEDED | sed 's/.*\[\(.*\)\]/\1/' | tr '\n' ' ')"
 
+## The benchmark processes run with glibc's malloc beneath the harness's malloc interposer:
+## see "Under the malloc interposer" in Benchmarks/README.md.
+BENCH_ENV   := LD_PRELOAD=libc.so.6
+
 ## The benchmark suite (ordo-one/benchmark), a nested package.
 bench: deps
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark
+	cd Benchmarks && $(BENCH_ENV) $(SWIFT) package --disable-sandbox benchmark
 
 ## CI's benchmark gate: only deterministic figures (malloc counts, bytes per record)
 ## are checked against Benchmarks/Thresholds; wall clock is reported, never gated.
+## The columnar wall-clock pairs have no checked metric, so the gate skips them
+## (`make bench` runs them); their bytes per record are checked.
+BENCH_UNCHECKED := (Compress10M|SumOfValue10M|FilteredSensorAggregate10M)\..*|RandomRead1MOf10M\.Compressed
 bench-check: deps
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark thresholds check --no-progress
+	cd Benchmarks && $(BENCH_ENV) $(SWIFT) package --disable-sandbox benchmark thresholds check --no-progress \
+	  --skip '$(BENCH_UNCHECKED)'
 
 ## Replay the committed fuzz corpora and fuzz each parser briefly (CI).
 fuzz-check: deps
@@ -125,9 +136,10 @@ docs: deps
 	@# dump-symbol-graph also tries the test bundles and fails on them; the library's graphs,
 	@# which the merge below requires, are what matter. The umbrella re-exports the layers,
 	@# so their graphs are merged into one DenseRecords graph for the one catalog.
-	-$(SWIFT) package --scratch-path .build-docs dump-symbol-graph --minimum-access-level public >/dev/null 2>&1
+	@# It builds in test-debug's folder with test-debug's flags, so after `make test` it reuses that build.
+	-$(SWIFT) package --scratch-path .build-debug $(STRICT) $(IMPORTS) dump-symbol-graph --minimum-access-level public >/dev/null 2>&1
 	rm -rf .build-docs/DenseRecords-only
-	python3 scripts/merge_symbol_graphs.py .build-docs/x86_64-unknown-linux-gnu/symbolgraph .build-docs/DenseRecords-only
+	python3 scripts/merge_symbol_graphs.py .build-debug/x86_64-unknown-linux-gnu/symbolgraph .build-docs/DenseRecords-only
 	docc convert Sources/DenseRecords/DenseRecords.docc --additional-symbol-graph-dir .build-docs/DenseRecords-only \
 	  --fallback-display-name DenseRecords --fallback-bundle-identifier org.denserecords.DenseRecords \
 	  --output-path .build-docs/DenseRecords.doccarchive --warnings-as-errors
