@@ -371,8 +371,9 @@ struct IntegerColumnReader {
 
     /// Value `i`.
     ///
-    /// - Complexity: O(1) for frame of reference; for deltas, at most 127
-    ///   unpacked deltas, a sum of the miniblock widths before, and a binary
+    /// - Complexity: O(1) for frame of reference; for deltas, at most 64
+    ///   unpacked deltas (from the nearer checkpoint, before or after `i`), a
+    ///   sum of the miniblock widths before them, eight at a time, and a binary
     ///   search of the exceptions.
     @inline(__always)
     func value(at i: Int) -> Int64 {
@@ -380,66 +381,98 @@ struct IntegerColumnReader {
         case .frameOfReference:
             return base &+ Int64(bitPattern: values.load(i))
         case .delta:
-            let c = i / IntegerColumnPlan.checkpointInterval
-            let start = c * IntegerColumnPlan.checkpointInterval
-            let z0 = checkpoints.load(c)
-            var x = base &+ reference &* Int64(start) &+ Int64(bitPattern: (z0 >> 1) ^ (0 &- (z0 & 1)))
-            guard i > start else { return x }
-            var miniblock = start / IntegerColumnPlan.miniblockSize
-            var bit = 0
-            if uniformWidth >= 0 {
-                bit = miniblock &* uniformWidth
-            } else {
-                for m in 0..<miniblock { bit &+= Int(widths.load(fromByteOffset: m, as: UInt8.self)) }
+            let interval = IntegerColumnPlan.checkpointInterval
+            let c = i / interval
+            let start = c &* interval
+            let next = start &+ interval
+            if i &- start > interval / 2, next < count {
+                return checkpointValue(c &+ 1) &- deltaSum(after: i, through: next)
             }
-            bit &*= IntegerColumnPlan.miniblockSize
-            let lastMiniblock = i / IntegerColumnPlan.miniblockSize
-            var j = start + 1
-            var zigzagSum: Int64 = 0
-            while miniblock <= lastMiniblock {
-                let w = uniformWidth >= 0 ? uniformWidth : Int(widths.load(fromByteOffset: miniblock, as: UInt8.self))
-                let mask = BitPacking.mask(w)
-                let first = miniblock * IntegerColumnPlan.miniblockSize
-                let end = Swift.min(i, first + IntegerColumnPlan.miniblockSize - 1)
-                if w != 0 {
-                    while j <= end {
-                        let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
-                        zigzagSum &+= Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
-                        j &+= 1
-                    }
-                }
-                j = end &+ 1
-                bit &+= IntegerColumnPlan.miniblockSize &* w
-                miniblock &+= 1
-            }
-            x = x &+ zigzagSum &+ reference &* Int64(i &- start)
-            if exceptionCount > 0 {
-                // First exception at a position > start.
-                var low = 0
-                var high = exceptionCount
-                while low < high {
-                    let mid = (low + high) / 2
-                    if Int(exceptionPositions.load(fromByteOffset: 2 * mid, as: UInt16.self)) + 1 <= start {
-                        low = mid + 1
-                    } else {
-                        high = mid
-                    }
-                }
-                while low < exceptionCount {
-                    let position = Int(exceptionPositions.load(fromByteOffset: 2 * low, as: UInt16.self)) + 1
-                    if position > i { break }
-                    x = x &+ (exceptionDeltas.load(fromByteOffset: 8 * low, as: Int64.self) &- reference)
-                    low += 1
-                }
-            }
-            return x
+            return checkpointValue(c) &+ deltaSum(after: start, through: i)
         }
     }
 
-    /// Decodes every value into `out` (``count`` Int64 slots of raw memory).
+    /// Value `c × 128` of a delta column, from its checkpoint.
+    @inline(__always)
+    func checkpointValue(_ c: Int) -> Int64 {
+        let z = checkpoints.load(c)
+        return base &+ reference &* Int64(c &* IntegerColumnPlan.checkpointInterval) &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+    }
+
+    /// The bit at which miniblock `m` of a delta column starts.
+    @inline(__always)
+    func miniblockBit(_ m: Int) -> Int {
+        if uniformWidth >= 0 { return m &* uniformWidth &* IntegerColumnPlan.miniblockSize }
+        var total = 0
+        var k = 0
+        // Eight widths (each at most 64) at a time: byte pairs summed into 16-bit
+        // lanes, then one multiply adds the four lanes into the top one.
+        while k &+ 8 <= m {
+            let w = widths.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            let pairs = (w & 0x00FF_00FF_00FF_00FF) &+ ((w >> 8) & 0x00FF_00FF_00FF_00FF)
+            total &+= Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
+            k &+= 8
+        }
+        while k < m {
+            total &+= Int(widths.load(fromByteOffset: k, as: UInt8.self))
+            k &+= 1
+        }
+        return total &* IntegerColumnPlan.miniblockSize
+    }
+
+    /// The sum of deltas `a + 1 ... b` of a delta column, exceptions patched
+    /// (`0 ≤ a ≤ b < count`).
+    @inline(__always)
+    func deltaSum(after a: Int, through b: Int) -> Int64 {
+        guard b > a else { return 0 }
+        var zigzagSum: Int64 = 0
+        var miniblock = (a &+ 1) / IntegerColumnPlan.miniblockSize
+        var bit = miniblockBit(miniblock)
+        var j = a &+ 1
+        while j <= b {
+            let w = uniformWidth >= 0 ? uniformWidth : Int(widths.load(fromByteOffset: miniblock, as: UInt8.self))
+            let first = miniblock &* IntegerColumnPlan.miniblockSize
+            let end = Swift.min(b, first &+ IntegerColumnPlan.miniblockSize &- 1)
+            if w != 0 {
+                let mask = BitPacking.mask(w)
+                while j <= end {
+                    let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
+                    zigzagSum &+= Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                    j &+= 1
+                }
+            }
+            j = end &+ 1
+            bit &+= IntegerColumnPlan.miniblockSize &* w
+            miniblock &+= 1
+        }
+        var sum = zigzagSum &+ reference &* Int64(b &- a)
+        if exceptionCount > 0 {
+            // An exception's slot is packed 0: its delta replaces the reference.
+            var low = 0
+            var high = exceptionCount
+            while low < high {
+                let mid = (low &+ high) / 2
+                if exceptionPosition(mid) <= a { low = mid &+ 1 } else { high = mid }
+            }
+            while low < exceptionCount {
+                let position = exceptionPosition(low)
+                if position > b { break }
+                sum = sum &+ (exceptionDeltas.load(fromByteOffset: 8 &* low, as: Int64.self) &- reference)
+                low &+= 1
+            }
+        }
+        return sum
+    }
+
+    /// Calls `body` with each position and value, in order, in one pass.
+    ///
+    /// Decoders pass what they store as `body`, so that unpacking, patching
+    /// exceptions, the running sum and their own conversion happen in one
+    /// loop, with no intermediate column written and read back.
     ///
     /// - Complexity: O(*n*).
-    func decode(into out: UnsafeMutableRawPointer) {
+    @inline(__always)
+    func forEachValue(_ body: (_ position: Int, _ value: Int64) -> Void) {
         let n = count
         guard n > 0 else { return }
         switch encoding {
@@ -447,45 +480,57 @@ struct IntegerColumnReader {
             let reader = values
             let base = self.base
             if reader.width == 0 {
-                for i in 0..<n { out.storeBytes(of: base, toByteOffset: 8 * i, as: Int64.self) }
+                for i in 0..<n { body(i, base) }
             } else {
-                for i in 0..<n {
-                    out.storeBytes(of: base &+ Int64(bitPattern: reader.load(i)), toByteOffset: 8 * i, as: Int64.self)
-                }
+                for i in 0..<n { body(i, base &+ Int64(bitPattern: reader.load(i))) }
             }
         case .delta:
-            // The deltas, then the exceptions patched, then a running sum.
             let reference = self.reference
-            let deltas = out.assumingMemoryBound(to: Int64.self)
+            // Exceptions replace the delta at their position; validation keeps them ascending.
+            var exception = 0
+            var nextException = exceptionCount > 0 ? exceptionPosition(0) : Int.max
+            var x = base
+            body(0, x)
             var bit = 0
             var first = 0
             var miniblock = 0
             while first < n {
                 let w = uniformWidth >= 0 ? uniformWidth : Int(widths.load(fromByteOffset: miniblock, as: UInt8.self))
-                let end = Swift.min(n, first + IntegerColumnPlan.miniblockSize)
-                if w == 0 {
-                    for j in first..<end { deltas[j] = reference }
-                } else {
-                    let mask = BitPacking.mask(w)
-                    for j in first..<end {
+                let end = Swift.min(n, first &+ IntegerColumnPlan.miniblockSize)
+                // Delta 0 of the first miniblock is unused: value 0 is the base.
+                let start = Swift.max(first, 1)
+                let mask = BitPacking.mask(w)
+                for j in start..<end {
+                    var delta = reference
+                    if w != 0 {
                         let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
-                        deltas[j] = reference &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                        delta = delta &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
                     }
+                    if _slowPath(j == nextException) {
+                        delta = exceptionDeltas.load(fromByteOffset: 8 &* exception, as: Int64.self)
+                        exception &+= 1
+                        nextException = exception < exceptionCount ? exceptionPosition(exception) : Int.max
+                    }
+                    x = x &+ delta
+                    body(j, x)
                 }
                 bit &+= IntegerColumnPlan.miniblockSize &* w
                 first = end
                 miniblock &+= 1
             }
-            for e in 0..<exceptionCount {
-                let position = Int(exceptionPositions.load(fromByteOffset: 2 * e, as: UInt16.self)) + 1
-                deltas[position] = exceptionDeltas.load(fromByteOffset: 8 * e, as: Int64.self)
-            }
-            var x = base
-            deltas[0] = x
-            for j in 1..<n {
-                x = x &+ deltas[j]
-                deltas[j] = x
-            }
         }
+    }
+
+    /// The position of exception `e` of a delta column.
+    @inline(__always)
+    func exceptionPosition(_ e: Int) -> Int {
+        Int(exceptionPositions.load(fromByteOffset: 2 &* e, as: UInt16.self)) &+ 1
+    }
+
+    /// Decodes every value into `out` (``count`` Int64 slots of raw memory).
+    ///
+    /// - Complexity: O(*n*).
+    func decode(into out: UnsafeMutableRawPointer) {
+        forEachValue { out.storeBytes(of: $1, toByteOffset: 8 &* $0, as: Int64.self) }
     }
 }

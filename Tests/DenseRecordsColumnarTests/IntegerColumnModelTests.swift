@@ -1,0 +1,62 @@
+@testable import DenseRecordsColumnar
+import DenseRecordsTestKit
+import Testing
+
+/// Encodes `values` as one integer column and reads it back both ways: the
+/// sequential decode queries use, and the random access `compressed[i]` uses.
+private func roundTrip(_ values: [Int64]) -> (plan: IntegerColumnPlan, decoded: [Int64], readAt: [Int64]) {
+    let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: max(values.count, 1))
+    defer { scratch.deallocate() }
+    let plan = values.withUnsafeBufferPointer { IntegerColumnPlan(planning: $0, scratch: scratch) }
+    let section = UnsafeMutableRawPointer.allocate(byteCount: plan.byteCount, alignment: 8)
+    defer { section.deallocate() }
+    section.initializeMemory(as: UInt8.self, repeating: 0, count: plan.byteCount)
+    values.withUnsafeBufferPointer { plan.write($0, scratch: scratch, to: section) }
+    #expect(IntegerColumnReader.validate(section, byteCount: plan.byteCount, count: values.count) == nil)
+    let reader = IntegerColumnReader(section, count: values.count)
+    let decoded = [Int64](unsafeUninitializedCapacity: values.count) { buffer, count in
+        reader.decode(into: UnsafeMutableRawPointer(buffer.baseAddress!))
+        count = values.count
+    }
+    return (plan, decoded, values.indices.map { reader.value(at: $0) })
+}
+
+@Suite("Integer column against the plain values")
+struct IntegerColumnModelTests {
+    @Test("Regular series with rare large jumps: a delta column with exceptions decodes exactly", arguments: [0x1, 0x2, 0x3, 0x4] as [UInt64])
+    func deltaExceptions(seed: UInt64) {
+        var generator = SeededRandomNumberGenerator(seed: seed)
+        for count in [2, 31, 33, 127, 128, 129, 1_000, 4_096] {
+            var x = Int64(generator.next() % 1_000_000)
+            let values: [Int64] = (0..<count).map { _ in
+                // Mostly 1 s steps with jitter; about one step in 50 jumps by up to 2^40.
+                x &+= generator.next() % 50 == 0 ? Int64(generator.next() % (1 << 40)) : 1_000 + Int64(generator.next() % 7)
+                return x
+            }
+            let (plan, decoded, readAt) = roundTrip(values)
+            #expect(decoded == values, "count \(count)")
+            #expect(readAt == values, "count \(count)")
+            if count >= 1_000 {
+                #expect(plan.encoding == .delta && plan.exceptionCount > 0, "the series should take the exception path: \(plan.encoding), \(plan.exceptionCount)")
+            }
+        }
+    }
+
+    @Test("Arbitrary Int64 values, the extremes included, decode exactly whatever encoding wins", arguments: [0x5, 0x6] as [UInt64])
+    func arbitraryValues(seed: UInt64) {
+        var generator = SeededRandomNumberGenerator(seed: seed)
+        for count in [1, 2, 32, 200, 4_096] {
+            let values: [Int64] = (0..<count).map { i in
+                switch generator.next() % 5 {
+                case 0: return .min
+                case 1: return .max
+                case 2: return Int64(bitPattern: generator.next())
+                default: return Int64(i) * 10 + Int64(generator.next() % 3)
+                }
+            }
+            let (_, decoded, readAt) = roundTrip(values)
+            #expect(decoded == values, "count \(count)")
+            #expect(readAt == values, "count \(count)")
+        }
+    }
+}
