@@ -83,7 +83,7 @@ struct BlockReader {
         let valueKind: ColumnEncoding
         switch values.encoding {
         case .plain: valueKind = .plain
-        case .decimal:
+        case .decimal, .scaledDecimal:
             let integerKind = IntegerEncoding(rawValue: values.payload.load(as: UInt8.self)) ?? .frameOfReference
             valueKind = integerKind == .delta ? .decimalDelta : .decimalFrameOfReference
         }
