@@ -45,8 +45,17 @@ enum CompressionBuild {
         } else {
             let order = try groupedOrder(records, minSensor: minSensor, maxSensor: maxSensor)
             defer { order.deallocate() }
-            let base = records.startIndex
-            for position in order { try builder.append(records[base + Int(position)].raw) }
+            // Gathered a block at a time through the store's own reads: one call per
+            // block, not a generic subscript call per record.
+            let rows = UnsafeMutablePointer<sensor_record_t>.allocate(capacity: blockSize)
+            defer { rows.deallocate() }
+            var start = 0
+            while start < n {
+                let end = Swift.min(n, start + blockSize)
+                records.copyRecords(atOffsets: UnsafeBufferPointer(rebasing: order[start..<end]), to: rows)
+                for k in 0..<(end - start) { try builder.append(rows[k]) }
+                start = end
+            }
         }
         try builder.flush()
         let pages = try builder.takeBlocks()

@@ -33,6 +33,20 @@ public protocol ChunkedRecords: RandomAccessCollection where Element == SensorRe
     /// - Complexity: O(1) for stores without integrity data; for a snapshot,
     ///   one checksum of the block the first time, O(1) after.
     func verifyChunk(_ chunk: Int) throws
+
+    /// Copies the records at `offsets`, in that order, to `destination`.
+    ///
+    /// A gather: many reads at scattered positions in one call, for code
+    /// that reorders a store, such as the columnar build, which groups records
+    /// per sensor. Stores read their chunks directly; the default reads each
+    /// record through the subscript.
+    ///
+    /// - Parameters:
+    ///   - offsets: Positions counted from `startIndex`, each less than
+    ///     `count`; any other traps.
+    ///   - destination: Room for `offsets.count` records.
+    /// - Complexity: O(*k*) for *k* offsets.
+    func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>)
 }
 
 extension ChunkedRecords {
@@ -40,6 +54,18 @@ extension ChunkedRecords {
     ///
     /// - Parameter chunk: A chunk index.
     public func verifyChunk(_ chunk: Int) throws {}
+
+    /// Copies the records at `offsets`, in that order, to `destination`, reading
+    /// each through the subscript.
+    ///
+    /// - Parameters:
+    ///   - offsets: Positions counted from `startIndex`, each less than `count`; any other traps.
+    ///   - destination: Room for `offsets.count` records.
+    /// - Complexity: O(*k*) subscript reads for *k* offsets.
+    public func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>) {
+        let base = startIndex
+        for k in offsets.indices { destination[k] = self[base + Int(offsets[k])].raw }
+    }
 }
 
 extension ChunkedRecords {
