@@ -97,12 +97,12 @@ let package = Package(
         ),
         .target(
             name: "DenseRecordsQuery",
-            dependencies: ["DenseRecordsCore", "CDenseRecords", "InternalDenseRecordsUtilities"],
+            dependencies: ["DenseRecordsCore", "CDenseRecords", "CDenseRecordsShims", "InternalDenseRecordsUtilities"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "DenseRecordsColumnar",
-            dependencies: ["DenseRecordsCore", "CDenseRecords", "InternalDenseRecordsUtilities"],
+            dependencies: ["DenseRecordsCore", "CDenseRecords", "CDenseRecordsShims", "InternalDenseRecordsUtilities"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -115,7 +115,7 @@ let package = Package(
         ),
         .target(
             name: "DenseRecordsArrow",
-            dependencies: ["DenseRecordsCore", "CDenseRecords", "InternalDenseRecordsUtilities"],
+            dependencies: ["DenseRecordsCore", "CDenseRecords", "CDenseRecordsShims", "InternalDenseRecordsUtilities"],
             swiftSettings: swiftSettings
         ),
         .target(

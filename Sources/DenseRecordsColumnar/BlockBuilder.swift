@@ -10,9 +10,11 @@ import Darwin
 /// the block size) and the encoded output; nothing else grows with the input.
 struct BlockBuilder: ~Copyable {
     let blockSize: Int
-    private(set) var buffer: UnsafeMutableRawPointer?
-    private(set) var capacity = 0
+    /// The encoded blocks so far, in pages that grow without being copied.
+    private var pages: PageBuffer?
     private(set) var used = 0
+    /// The bytes the pages can hold.
+    private var capacity: Int { pages?.capacity ?? 0 }
     private(set) var blockOffsets: [Int] = [0]
     /// Block `b` holds records `recordStarts[b] ..< recordStarts[b + 1]` of the order fed in.
     private(set) var recordStarts: [Int] = [0]
@@ -49,7 +51,7 @@ struct BlockBuilder: ~Copyable {
         units.deallocate()
         integers.deallocate()
         scratch.deallocate()
-        free(buffer)
+        pages?.release()
     }
 
     /// Appends one record; a full block is encoded at once.
@@ -87,7 +89,7 @@ struct BlockBuilder: ~Copyable {
         let timestampOffset = header + sensorBytes
         let valueOffset = timestampOffset + timestampBytes
         try reserve(used + valueOffset)
-        var block = buffer! + used
+        var block = pages.unsafelyUnwrapped.base + used
         block.initializeMemory(as: UInt8.self, repeating: 0, count: valueOffset)
         SensorColumn.write(ids, runs: sensorRuns, to: block + header)
         timestampPlan.write(UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch, to: block + timestampOffset)
@@ -95,7 +97,7 @@ struct BlockBuilder: ~Copyable {
         let unitOffset = valueOffset + valuePlan.byteCount
         let byteCount = unitOffset + unitBytes
         try reserve(used + byteCount)
-        block = buffer! + used
+        block = pages.unsafelyUnwrapped.base + used
         (block + valueOffset).initializeMemory(as: UInt8.self, repeating: 0, count: byteCount - valueOffset)
         valuePlan.write(UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch, to: block + valueOffset)
         unitPlan.write(UnsafeBufferPointer(start: units, count: n), to: block + unitOffset)
@@ -122,28 +124,30 @@ struct BlockBuilder: ~Copyable {
         recordStarts.append(recordStarts[recordStarts.count - 1] + n)
     }
 
-    /// Grows the buffer to hold at least `bytes`, doubling.
+    /// Grows the pages to hold at least `bytes`, doubling their address space
+    /// (see ``PageBuffer/resized(toHold:keeping:)``: no copy on Linux).
     private mutating func reserve(_ bytes: Int) throws(ColumnarError) {
         guard bytes > capacity else { return }
         let newCapacity = Swift.max(bytes, capacity * 2)
-        guard let grown = realloc(buffer, newCapacity) else { throw .outOfMemory(bytes: newCapacity) }
-        buffer = grown
-        capacity = newCapacity
+        if let pages {
+            self.pages = try pages.resized(toHold: newCapacity, keeping: used)
+        } else {
+            pages = try PageBuffer(byteCount: newCapacity)
+        }
     }
 
-    /// Copies the blocks into pages of their own, made read-only, and frees the build buffer.
+    /// Hands over the pages that hold the blocks, cut to the pages they use
+    /// and made read-only.
     ///
     /// Pages, not `malloc`, so that the store's allocated capacity is exact
     /// (the bytes rounded up to the page size) whatever allocator the process
-    /// links, and so that the blocks cannot change once built.
+    /// links, and so that the blocks cannot change once built. On Linux the
+    /// cut copies nothing (`mremap`).
     mutating func takeBlocks() throws(ColumnarError) -> PageBuffer? {
-        guard used > 0, let buffer else { return nil }
-        let pages = try PageBuffer(byteCount: used)
-        pages.base.copyMemory(from: buffer, byteCount: used)
-        pages.seal()
-        free(buffer)
-        self.buffer = nil
-        capacity = 0
-        return pages
+        guard used > 0, let pages else { return nil }
+        let taken = try pages.resized(toHold: used, keeping: used)
+        taken.seal()
+        self.pages = nil
+        return taken
     }
 }

@@ -67,10 +67,12 @@ public final class CompressedRecords: @unchecked Sendable {
     ///
     /// Memory: besides the input and the output, the build holds one block of
     /// decoded columns, and, unless the input is already in sensor-then-time
-    /// order, a 4-byte position per record to group it (a counting sort by sensor)
-    /// and a per-sensor table. The encoded blocks grow in a buffer that doubles,
-    /// and are then copied into the output's own pages, so at the end the build
-    /// briefly holds up to about three times the output's size in encoded bytes.
+    /// order, a 4-byte position per record to group it (a counting sort by sensor),
+    /// a per-sensor table and one block of gathered rows. The encoded blocks are
+    /// written into anonymous pages that grow and are cut to size with `mremap`
+    /// on Linux, so they are never copied and only the pages written are
+    /// resident: for grouped input the peak beyond the input is the output and
+    /// about one block (`CompressionMemoryTests` checks it in a child process).
     ///
     /// - Parameters:
     ///   - records: The records to compress; not changed.

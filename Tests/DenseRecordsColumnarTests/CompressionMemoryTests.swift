@@ -1,0 +1,54 @@
+import DenseRecordsColumnar
+import DenseRecordsCore
+import DenseRecordsTestSupport
+import Foundation
+import Testing
+
+/// A `/proc/self/status` field, in bytes.
+private func statusBytes(_ field: String) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+    return (line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) << 10
+}
+
+@Suite("Memory while compressing")
+struct CompressionMemoryTests {
+    /// The bound: at most one block beyond input plus output. Grouped input
+    /// (sensor, then time, as a sorted seal gives) needs no grouping index, so the
+    /// build's peak above the input is the output, one block of decoded columns and
+    /// one block of rows. The allowance covers the allocator's and the runtime's own
+    /// growth in a fresh child process.
+    @Test(
+        "Compressing grouped input holds at most the output and one block beyond the input",
+        .enabled(if: !sanitizerActive, "skipped under sanitizers: their shadow memory and quarantine move resident bytes"))
+    func peakIsOutputPlusOneBlock() async {
+        let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
+            let sensors = 8
+            let perSensor = 400_000
+            var records: [sensor_record_t] = []
+            records.reserveCapacity(sensors * perSensor)
+            for sensor in 0..<sensors {
+                var steps: Int64 = 10_000
+                for i in 0..<perSensor {
+                    steps += Int64((i &* 7_919 &+ sensor) % 201) - 100
+                    records.append(sensor_record_t(
+                        sensor_id: UInt32(sensor), timestamp_ns: 1_700_000_000_000_000_000 + Int64(i) * 1_000_000_000,
+                        value: Double(steps) / 100, unit: 1))
+                }
+            }
+            // Peak resident size is reset to the current one (proc(5), clear_refs "5").
+            guard (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil else { exit(3) }
+            let before = statusBytes("VmRSS")
+            let store = records.withUnsafeBufferPointer { try? CompressedRecords(compressing: $0) }
+            guard let store else { exit(4) }
+            let peak = statusBytes("VmHWM")
+            let output = store.storageStatistics.totalBytes
+            let block = ColumnarOptions.defaultRecordsPerBlock
+            let bound = output + block * (21 + 42) + 2 << 20
+            let grew = peak - before
+            print("peak grew by \(grew) bytes; output \(output), bound \(bound)")
+            exit(grew <= bound ? 0 : 1)
+        }
+        if let result { print(String(decoding: result.standardOutputContent, as: UTF8.self)) }
+    }
+}
