@@ -1,0 +1,78 @@
+import DenseRecords
+import DenseRecordsTestSupport
+import Foundation
+import Testing
+
+/// The Swift examples of the "Compressed columnar storage" article, run on a
+/// month of readings with their answers checked; like the Querying records
+/// suite, it also checks that every line of every block is here.
+@Suite("The Compressed columnar storage article's examples")
+struct CompressedStorageArticleTests {
+    static let article = "Sources/DenseRecords/DenseRecords.docc/CompressedStorage.md"
+
+    @Test func examplesGiveTheAnswersTheArticleDescribes() throws {
+        let folder = try ScratchFolder()
+        let path = folder.file("compressed-storage-example.drsnap")
+        // Ten sensors, one two-decimal reading a minute through March 2023.
+        let start: Int64 = 1_677_628_800_000_000_000
+        let minutes = 60 * 24 * 31
+        let arena = RecordArena()
+        for minute in 0..<minutes {
+            for sensor in UInt32(0)..<10 {
+                try arena.append(SensorRecord(
+                    sensorID: sensor, timestampNanoseconds: start + Int64(minute) * 60_000_000_000,
+                    value: Double((minute * 7 + Int(sensor) * 13) % 5_000) / 100, unit: .celsius))
+            }
+        }
+        let sensorSeven = arena.filter { $0.sensorID == 7 }
+
+        do {
+            let compressed = try CompressedRecords(compressing: arena)
+            let statistics = compressed.storageStatistics
+            print(statistics.bytesPerRecord ?? 0, statistics.valueBytes, statistics.timestampBytes)
+            #expect(statistics.bytesPerRecord! < 2, "regular minutes and small decimals compress well below 21 B")
+            #expect(statistics.totalBytes >= statistics.valueBytes + statistics.timestampBytes)
+        }
+        let compressed = try CompressedRecords(compressing: arena)
+        do {
+            let first = compressed[0]
+            let march: Int64 = 1_677_628_800_000_000_000
+            let april: Int64 = 1_680_307_200_000_000_000
+            for index in compressed.indices(ofSensor: 7, in: march..<april) {
+                print(compressed[index].value)
+            }
+            #expect(first == arena[0], "sensor 0's first reading comes first")
+            #expect(compressed.indices(ofSensor: 7, in: march..<april).map { compressed[$0] } == sensorSeven)
+        }
+        do {
+            var filter = RecordFilter(sensorIDs: [7])
+            filter.timestamps(from: 1_677_628_800_000_000_000, to: 1_680_307_200_000_000_000)
+            let inMarch = try compressed.query(RecordQuery(filter: filter, aggregates: [.count, .mean, .max]))
+            print(inMarch.groups.first?.mean ?? .nan)
+            let model = sensorSeven.map(\.value)
+            #expect(inMarch.groups.first?.count == minutes)
+            #expect(abs(inMarch.groups.first!.mean! - model.reduce(0, +) / Double(minutes)) < 1e-9)
+            #expect(inMarch.groups.first?.maximum == model.max())
+        }
+        do {
+            var options = SnapshotWriteOptions()
+            options.compression = .columnar()
+            try arena.writeSnapshot(to: path, options: options)
+            let mapped = try MappedSnapshot(contentsOf: path)
+            print(mapped.compressedRecords?.storageStatistics.bytesPerRecord ?? 0)
+            #expect(mapped.compressedRecords.map(Array.init) == Array(compressed), "the mapped blocks read as the store they came from")
+        }
+    }
+
+    @Test func everyLineOfTheArticlesSwiftBlocksIsInThisSuite() throws {
+        let text = readTextFile(repositoryRoot.appendingPathComponent(Self.article).path)
+        let blocks = DocCExample.blocks(in: text, article: Self.article)
+        #expect(blocks.count == 4, "the suite runs four blocks; update it with the article")
+        let here = Set(readTextFile(#filePath).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        for block in blocks {
+            for line in block.code.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
+                #expect(here.contains(line), "\(block): `\(line)` is not run by this suite")
+            }
+        }
+    }
+}
