@@ -64,15 +64,7 @@ struct CompressedStorageArticleTests {
         }
     }
 
-    @Test func everyLineOfTheArticlesSwiftBlocksIsInThisSuite() throws {
-        let text = readTextFile(repositoryRoot.appendingPathComponent(Self.article).path)
-        let blocks = DocCExample.blocks(in: text, article: Self.article)
-        #expect(blocks.count == 4, "the suite runs four blocks; update it with the article")
-        let here = Set(readTextFile(#filePath).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
-        for block in blocks {
-            for line in block.code.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
-                #expect(here.contains(line), "\(block): `\(line)` is not run by this suite")
-            }
-        }
+    @Test func everyLineOfTheArticlesSwiftBlocksIsInThisSuite() {
+        expectEveryLine(ofArticle: Self.article, blockCount: 4, isIn: #filePath)
     }
 }

@@ -264,3 +264,18 @@ final class DocCLegacyReadingFeed {
 }
 
 extension DocCLegacyReadingFeed: RecordSource {}
+
+/// Checks that `article` has `blockCount` Swift blocks and that every line of
+/// them is in `suiteFile`, so that a suite which runs an article's examples
+/// cannot drift from the article.
+func expectEveryLine(ofArticle article: String, blockCount: Int, isIn suiteFile: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let text = readTextFile(repositoryRoot.appendingPathComponent(article).path)
+    let blocks = DocCExample.blocks(in: text, article: article)
+    #expect(blocks.count == blockCount, "the suite runs \(blockCount) blocks; update it with the article", sourceLocation: sourceLocation)
+    let here = Set(readTextFile(suiteFile).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+    for block in blocks {
+        for line in block.code.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
+            #expect(here.contains(line), "\(block): `\(line)` is not run by this suite", sourceLocation: sourceLocation)
+        }
+    }
+}

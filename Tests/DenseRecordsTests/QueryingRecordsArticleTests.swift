@@ -86,15 +86,7 @@ struct QueryingRecordsArticleTests {
         #expect(try await total.value == 4 && fromDisk.count == 1 && fromDisk.first?.maximum == 4)
     }
 
-    @Test func everyLineOfTheArticlesSwiftBlocksIsInThisSuite() throws {
-        let text = readTextFile(repositoryRoot.appendingPathComponent(Self.article).path)
-        let blocks = DocCExample.blocks(in: text, article: Self.article)
-        #expect(blocks.count == 6, "the suite runs six blocks; update it with the article")
-        let here = Set(readTextFile(#filePath).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
-        for block in blocks {
-            for line in block.code.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
-                #expect(here.contains(line), "\(block): `\(line)` is not run by this suite")
-            }
-        }
+    @Test func everyLineOfTheArticlesSwiftBlocksIsInThisSuite() {
+        expectEveryLine(ofArticle: Self.article, blockCount: 6, isIn: #filePath)
     }
 }
