@@ -71,7 +71,13 @@ struct BlockReader {
     /// Record `i` of the block.
     @inline(__always)
     func record(at i: Int) -> sensor_record_t {
-        sensor_record_t(
+        let timestamps = self.timestamps
+        let values = self.values
+        // Both columns' packed bits are asked for before either is decoded, so
+        // that their cache misses overlap instead of one waiting for the other.
+        timestamps.prefetch(near: i, end: base + columnOffset(2))
+        values.prefetch(near: i, end: base + columnOffset(3))
+        return sensor_record_t(
             sensor_id: sensors.value(at: i), timestamp_ns: timestamps.value(at: i),
             value: values.value(at: i), unit: units.value(at: i))
     }

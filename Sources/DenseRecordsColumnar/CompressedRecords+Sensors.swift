@@ -116,7 +116,7 @@ extension CompressedRecords {
         // The object: a 16-byte header and its stored properties, rounded to the allocator's 16.
         let objectBytes = (16 + MemoryLayout<UnsafeRawPointer?>.size + MemoryLayout<PageBuffer?>.stride
             + MemoryLayout<(any AnyObject & Sendable)?>.stride + 2 * MemoryLayout<[Int]>.stride
-            + 3 * MemoryLayout<Int>.stride + MemoryLayout<RecordOrdering>.stride + 15) & ~15
+            + 4 * MemoryLayout<Int>.stride + MemoryLayout<RecordOrdering>.stride + 15) & ~15
         let slack = bufferCapacity - blockBytes
         statistics.overheadBytes = objectBytes + slack
         statistics.totalBytes = blockBytes + statistics.indexBytes + statistics.overheadBytes

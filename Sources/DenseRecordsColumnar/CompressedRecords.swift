@@ -50,6 +50,9 @@ public final class CompressedRecords: @unchecked Sendable {
     let recordStarts: [Int]
     /// The records per block when every block but the last holds the same number, else 0.
     let uniformBlockSize: Int
+    /// The most records a block holds (0 without blocks): record `i` is in
+    /// block `i / largestBlockSize` or a later one.
+    let largestBlockSize: Int
     /// The bytes the blocks' buffer holds, by allocated capacity.
     let bufferCapacity: Int
     /// The store's order.
@@ -123,6 +126,7 @@ public final class CompressedRecords: @unchecked Sendable {
         self.count = count
         recordStarts = parts.recordStarts
         uniformBlockSize = Self.uniformSize(parts.recordStarts)
+        largestBlockSize = Self.largestSize(parts.recordStarts)
         bufferCapacity = parts.pages?.capacity ?? 0
         ordering = .sensorThenTime
     }
@@ -166,6 +170,7 @@ public final class CompressedRecords: @unchecked Sendable {
         self.blockOffsets = blockCount == 0 ? [0] : blockOffsets
         recordStarts = starts
         uniformBlockSize = Self.uniformSize(starts)
+        largestBlockSize = Self.largestSize(starts)
         bufferCapacity = blockCount == 0 ? 0 : blockOffsets[blockCount] - blockOffsets[0]
         count = starts[blockCount]
         // The order holds if every block is sorted inside and each block's last
@@ -197,21 +202,45 @@ public final class CompressedRecords: @unchecked Sendable {
         return size
     }
 
+    /// The most records any block holds, from the blocks' first positions.
+    static func largestSize(_ starts: [Int]) -> Int {
+        var largest = 0
+        for b in 0..<Swift.max(starts.count - 1, 0) { largest = Swift.max(largest, starts[b + 1] - starts[b]) }
+        return largest
+    }
+
     /// The reader of block `block`.
     @inline(__always)
     func reader(ofBlock block: Int) -> BlockReader {
         BlockReader(base.unsafelyUnwrapped + blockOffsets[block])
     }
 
-    /// The block holding record `index`.
+    /// The block holding record `index` (`0 <= index < count`).
+    ///
+    /// - Complexity: O(1) when blocks are of one size; otherwise O(log *d*),
+    ///   where *d* is how many blocks smaller than the largest come before
+    ///   `index` (a few where only sensor changes cut blocks short), reading
+    ///   neighbouring entries of the index rather than searching all of it.
     @inline(__always)
     func block(containing index: Int) -> Int {
         if uniformBlockSize > 0 { return index / uniformBlockSize }
-        var low = 0
-        var high = recordStarts.count - 2
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if recordStarts[mid] <= index { low = mid } else { high = mid - 1 }
+        // No block holds more than `largestBlockSize` records, so the first
+        // `index / largestBlockSize` blocks end at or before `index`: gallop up
+        // from there to a block that starts past it, then search between.
+        let last = recordStarts.count - 2
+        var low = Swift.min(index / largestBlockSize, last)
+        var high = low &+ 1
+        var step = 1
+        while high <= last, recordStarts[high] <= index {
+            low = high
+            high = low &+ step
+            step &*= 2
+        }
+        high = Swift.min(high, last &+ 1)
+        // recordStarts[low] <= index < recordStarts[high]
+        while high &- low > 1 {
+            let mid = (low &+ high) / 2
+            if recordStarts[mid] <= index { low = mid } else { high = mid }
         }
         return low
     }

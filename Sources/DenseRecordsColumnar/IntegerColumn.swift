@@ -21,6 +21,8 @@
 //
 // All arithmetic wraps, so every Int64 column round-trips, Int64.min and max included.
 
+internal import CDenseRecordsShims
+
 /// The integer encodings.
 enum IntegerEncoding: UInt8 {
     /// `x - min`, bit-packed: any position decodes in O(1).
@@ -389,6 +391,24 @@ struct IntegerColumnReader {
                 return checkpointValue(c &+ 1) &- deltaSum(after: i, through: next)
             }
             return checkpointValue(c) &+ deltaSum(after: start, through: i)
+        }
+    }
+
+    /// Starts loading the packed bits near value `i` (the column's section
+    /// ending at `end`), so that a read of value `i` finds them in cache or on
+    /// their way. A hint: for per-miniblock widths the place is estimated.
+    @inline(__always)
+    func prefetch(near i: Int, end: UnsafeRawPointer) {
+        switch encoding {
+        case .frameOfReference:
+            dr_prefetch(values.base + ((i &* values.width) >> 3))
+        case .delta:
+            if uniformWidth >= 0 {
+                dr_prefetch(packed + ((i &* uniformWidth) >> 3))
+            } else {
+                dr_prefetch(widths + i / IntegerColumnPlan.miniblockSize)
+                dr_prefetch(packed + (end - packed) * i / Swift.max(count, 1))
+            }
         }
     }
 

@@ -26,6 +26,8 @@
 // a negative exponent drops trailing zeros (97300 is 973 × 10^2), as ALP's factor does. NaN payloads,
 // -0.0, infinities, and decimals with too many digits are exceptions.
 
+internal import CDenseRecordsShims
+
 /// The value encodings.
 enum ValueEncoding: UInt8 {
     /// Raw IEEE 754 bits.
@@ -284,6 +286,16 @@ struct ValueColumnReader {
             }
             let n = IntegerColumnReader(payload, count: count).value(at: i)
             return ValueColumnPlan.decoded(n, encoding: encoding, exponent: exponent, power: power, upscale: upscale)
+        }
+    }
+
+    /// Starts loading the bytes value `i` is read from (the section ends at
+    /// `end`); see ``IntegerColumnReader/prefetch(near:end:)``.
+    @inline(__always)
+    func prefetch(near i: Int, end: UnsafeRawPointer) {
+        switch encoding {
+        case .plain: dr_prefetch(payload + 8 &* i)
+        case .decimal, .scaledDecimal: IntegerColumnReader(payload, count: count).prefetch(near: i, end: end)
         }
     }
 

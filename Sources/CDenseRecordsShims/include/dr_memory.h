@@ -24,6 +24,17 @@ extern "C" {
  */
 void *dr_mremap(void *address, size_t old_size, size_t new_size);
 
+/*
+ * Why: Swift has no way to emit a prefetch instruction, and
+ * __builtin_prefetch is a compiler builtin it cannot call.
+ *
+ * Starts loading the cache line that holds `address` for reading, without
+ * waiting for it. A hint: it never faults, whatever the address.
+ */
+static inline void dr_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
 #ifdef __cplusplus
 }
 #endif
