@@ -73,12 +73,17 @@ report-quick: deps python-deps
 ## Every test configuration; each builds in a scratch folder of its own.
 test: deps python-deps test-debug test-release test-asan test-tsan example
 
+## test-debug and test-release build with `swift build --build-tests` and then test without
+## building, so that `make docs` and `make report-quick`, which build the same way in the
+## same folders, reuse their builds instead of compiling everything again.
 test-debug:
-	$(SWIFT) test --scratch-path .build-debug $(STRICT) $(IMPORTS)
+	$(SWIFT) build --build-tests --scratch-path .build-debug $(STRICT) $(IMPORTS)
+	$(SWIFT) test --skip-build --scratch-path .build-debug
 	scripts/check_public_scope.sh .build-debug/debug
 
 test-release:
-	$(SWIFT) test -c release --scratch-path .build-release $(STRICT) $(IMPORTS)
+	$(SWIFT) build -c release --build-tests --scratch-path .build-release $(STRICT) $(IMPORTS)
+	$(SWIFT) test -c release --skip-build --scratch-path .build-release
 
 ## AddressSanitizer for Swift and C, with UndefinedBehaviorSanitizer on the C target.
 test-asan:
