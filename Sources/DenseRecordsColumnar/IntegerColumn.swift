@@ -520,19 +520,34 @@ struct IntegerColumnReader {
                 // Delta 0 of the first miniblock is unused: value 0 is the base.
                 let start = Swift.max(first, 1)
                 let mask = BitPacking.mask(w)
-                for j in start..<end {
-                    var delta = reference
-                    if w != 0 {
-                        let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
-                        delta = delta &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                if nextException >= end, w <= 56 {
+                    // The common miniblock, in a loop of its own: no exception in it, and
+                    // every value one unaligned load away (a width of at most 56 bits plus
+                    // a shift of at most 7 fits in 64).
+                    let miniblockBits = packed + (bit >> 3)
+                    let shift0 = bit & 7
+                    for j in start..<end {
+                        let at = shift0 &+ (j &- first) &* w
+                        let word = miniblockBits.loadUnaligned(fromByteOffset: at >> 3, as: UInt64.self)
+                        let z = (word >> UInt64(at & 7)) & mask
+                        x = x &+ reference &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                        body(j, x)
                     }
-                    if _slowPath(j == nextException) {
-                        delta = exceptionDeltas.load(fromByteOffset: 8 &* exception, as: Int64.self)
-                        exception &+= 1
-                        nextException = exception < exceptionCount ? exceptionPosition(exception) : Int.max
+                } else {
+                    for j in start..<end {
+                        var delta = reference
+                        if w != 0 {
+                            let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
+                            delta = delta &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                        }
+                        if _slowPath(j == nextException) {
+                            delta = exceptionDeltas.load(fromByteOffset: 8 &* exception, as: Int64.self)
+                            exception &+= 1
+                            nextException = exception < exceptionCount ? exceptionPosition(exception) : Int.max
+                        }
+                        x = x &+ delta
+                        body(j, x)
                     }
-                    x = x &+ delta
-                    body(j, x)
                 }
                 bit &+= IntegerColumnPlan.miniblockSize &* w
                 first = end
