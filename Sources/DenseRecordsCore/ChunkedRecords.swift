@@ -62,6 +62,7 @@ extension ChunkedRecords {
     ///   - offsets: Positions counted from `startIndex`, each less than `count`; any other traps.
     ///   - destination: Room for `offsets.count` records.
     /// - Complexity: O(*k*) subscript reads for *k* offsets.
+    @inlinable
     public func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>) {
         let base = startIndex
         for k in offsets.indices { destination[k] = self[base + Int(offsets[k])].raw }
