@@ -13,7 +13,8 @@ struct ExportCommand: AsyncParsableCommand {
             handing data to a process next door (pyarrow, Polars, DuckDB through pyarrow); Spark has no Arrow IPC \
             file source, so for Spark, Trino or a data lake use --format parquet (zstd, delta encodings, row-group \
             statistics; --partition-by day writes a Hive-style date=YYYY-MM-DD/ dataset folder). Snapshots are checked block by block (CRC32C) \
-            before anything is written, unless --no-verify. Use -o - to stream to standard output. \
+            before anything is written, unless --no-verify; either way each block is checked as it is copied, \
+            so a damaged block stops the export (a file output is then left as it was). Use -o - to stream to standard output. \
             A file output is written to a temporary file beside it and renamed over it only when the export \
             succeeds: after a failure the output path holds what it held before. A stream to standard output is \
             complete only if it ends with the end-of-stream marker (FF FF FF FF 00 00 00 00). \
@@ -60,7 +61,7 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup(title: "CSV input")
     var csvInput: CSVInputOptions
 
-    @Flag(help: "Snapshot: do not check block checksums before exporting.")
+    @Flag(help: "Snapshot: do not check every block's checksum before writing; each block is still checked as it is copied.")
     var noVerify = false
 
     func validate() throws {

@@ -31,6 +31,24 @@ struct ExportCommandTests {
         #expect(folder.names() == ["bad.csv", "good.csv", "out.arrow"])
     }
 
+    @Test("--no-verify skips the check before writing, not the one as blocks are copied: a damaged snapshot still fails and leaves no file")
+    func noVerifyStillRefusesADamagedBlock() throws {
+        let folder = try ScratchFolder()
+        let csv = folder.file("in.csv"), snapshot = folder.file("in.drsnap")
+        try csvText(300).write(toFile: csv, atomically: false, encoding: .utf8)
+        #expect(try runTool(["ingest", csv, "-o", snapshot]).status == 0)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+        // The first block's records follow the two 4 KiB header slots: flip a value byte of its first record.
+        bytes[8_192 + 12] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: snapshot))
+        for (format, name) in [("file", "out.arrow"), ("parquet", "out.parquet")] {
+            let run = try runTool(["export", snapshot, "--no-verify", "--format", format, "-o", folder.file(name)])
+            #expect(run.status == 2, "\(format): \(run.standardError)")
+            #expect(run.standardError.contains("chunk 0"), "\(format): \(run.standardError)")
+            #expect(folder.names() == ["in.csv", "in.drsnap"], "\(format)")
+        }
+    }
+
     @Test("A failed export leaves no output where there was none")
     func failedExportLeavesNothing() throws {
         let folder = try ScratchFolder()
