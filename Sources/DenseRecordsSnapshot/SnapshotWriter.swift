@@ -251,8 +251,8 @@ func writeSnapshotFile(
     at path: String, header: SnapshotHeader, _ body: (borrowing SnapshotFile) throws(SnapshotError) -> Void
 ) throws(SnapshotError) {
     let directory = directoryPart(of: path)
-    let temporary = temporaryPath(for: path, in: directory)
-    let file = try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
+    var temporary = ""
+    let file = try createTemporaryFile(for: path, in: directory, named: &temporary)
     do {
         let region = UnsafeMutableRawBufferPointer.allocate(byteCount: SnapshotFormat.dataOffset, alignment: 16)
         defer { region.deallocate() }
@@ -267,6 +267,26 @@ func writeSnapshotFile(
         throw error
     }
     try syncDirectory(directory)
+}
+
+/// Creates a temporary file beside `path` with an exclusive create, and names it in `temporary`.
+///
+/// A name is taken when a process that crashed left its temporary file and
+/// this process now has its id; the create then moves on to the next name, up
+/// to 16 times, and never opens or removes a file it did not create.
+///
+/// - Throws: ``SnapshotError/system(operation:path:errno:)`` from `open`.
+func createTemporaryFile(for path: String, in directory: String, named temporary: inout String) throws(SnapshotError) -> SnapshotFile {
+    var attempt = 0
+    while true {
+        temporary = temporaryPath(for: path, in: directory)
+        do {
+            return try SnapshotFile(path: temporary, .writeOnly, options: [.create, .exclusiveCreate])
+        } catch {
+            guard case .system(_, _, let code) = error, code == EEXIST, attempt < 16 else { throw error }
+            attempt += 1
+        }
+    }
 }
 
 private let temporaryCounter = Atomic<Int>(0)
