@@ -66,7 +66,7 @@ report: deps python-deps
 ## enabled), which after `make test` builds nothing; its figures serve the schema
 ## check only. `make report` builds the report without testing enabled.
 report-quick: deps python-deps
-	$(SWIFT) build -c release --build-tests --scratch-path .build-release $(STRICT) $(IMPORTS)
+	$(SWIFT) build -c release --build-tests --scratch-path .build-release $(STRICT) $(IMPORTS) $(TESTABLE)
 	.build-release/release/memory-report --quick --python $(PYTHON) --output .build/report-quick
 	$(PYTHON) scripts/validate_report.py .build/report-quick/memory-report.json
 
@@ -75,14 +75,17 @@ test: deps python-deps test-debug test-release test-asan test-tsan example
 
 ## test-debug and test-release build with `swift build --build-tests` and then test without
 ## building, so that `make docs` and `make report-quick`, which build the same way in the
-## same folders, reuse their builds instead of compiling everything again.
+## same folders, reuse their builds instead of compiling everything again. `swift test`
+## enables testability by itself; a release `swift build` needs it asked for (TESTABLE), or
+## the tests' `@testable import`s fail.
+TESTABLE    := -Xswiftc -enable-testing
 test-debug:
 	$(SWIFT) build --build-tests --scratch-path .build-debug $(STRICT) $(IMPORTS)
 	$(SWIFT) test --skip-build --scratch-path .build-debug
 	scripts/check_public_scope.sh .build-debug/debug
 
 test-release:
-	$(SWIFT) build -c release --build-tests --scratch-path .build-release $(STRICT) $(IMPORTS)
+	$(SWIFT) build -c release --build-tests --scratch-path .build-release $(STRICT) $(IMPORTS) $(TESTABLE)
 	$(SWIFT) test -c release --skip-build --scratch-path .build-release
 
 ## AddressSanitizer for Swift and C, with UndefinedBehaviorSanitizer on the C target.
