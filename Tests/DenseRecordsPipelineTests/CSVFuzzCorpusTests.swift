@@ -69,31 +69,15 @@ struct CSVFuzzCorpusTests {
         for name in names {
             let path = folder + "/" + name
             let bytes = try #require(readFileBytes(path), "\(path) could not be read")
-            let options = CSVFuzzing.readOptions(selectedBy: bytes.last ?? UInt8(ascii: "\n"))
-            dialects.insert(options)
-            let source = CSVRecordSource(
-                path: path, options: options, policy: .skip, maxLineBytes: 48, bufferBytes: 64 + Int(bytes.first ?? 0))
-            var batch = RecordBatch(capacity: 7)
-            var records = 0
-            var failure: (any Error)? = nil
-            do {
-                try await source.open()
-                while try await source.nextBatch(into: &batch) {
-                    records += batch.count
-                    batch.removeAll()
-                }
-            } catch {
-                failure = error
-            }
-            await source.close()
-            if let failure {
+            let read = await CSVFuzzing.readSource(path: path, first: bytes.first, last: bytes.last)
+            dialects.insert(read.options)
+            if let failure = read.failure {
                 #expect(!"\(failure)".isEmpty, "\(name): an error without a description")
                 continue
             }
             completed += 1
-            delivered += records
-            let header = source.linesRead > 0 ? 1 : 0
-            #expect(records + source.rejections.total + source.blankLines + header == source.linesRead, "\(name): lines unaccounted for")
+            delivered += read.records
+            #expect(read.linesAccountedFor == read.linesRead, "\(name): lines unaccounted for")
         }
         #expect(completed > 0 && delivered > 0)
         #expect(dialects.count >= 5, "the corpus exercises only \(dialects.count) dialects")

@@ -17,34 +17,18 @@ private let path = FileManager.default.temporaryDirectory.appendingPathComponent
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSVSource(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     // The first byte picks the buffer size, so refills land anywhere.
-    let bufferBytes = 64 + Int(count > 0 ? start.pointee : 0)
-    let options = CSVFuzzing.readOptions(selectedBy: count > 0 ? start[count - 1] : UInt8(ascii: "\n"))
     let data = Data(bytes: start, count: count)
     guard FileManager.default.createFile(atPath: path, contents: data) else { return 0 }
     let done = DispatchSemaphore(value: 0)
     Task.detached {
         defer { done.signal() }
-        let source = CSVRecordSource(path: path, options: options, policy: .skip, maxLineBytes: 48, bufferBytes: bufferBytes)
-        var batch = RecordBatch(capacity: 7)
-        var records = 0
-        var failure: (any Error)?
-        do {
-            try await source.open()
-            while try await source.nextBatch(into: &batch) {
-                records += batch.count
-                batch.removeAll()
-            }
-        } catch {
-            failure = error
-        }
-        await source.close()
-        let header = source.linesRead > 0 && failure == nil ? 1 : 0
-        if failure == nil {
-            precondition(
-                records + source.rejections.total + source.blankLines + header == source.linesRead,
-                "lines unaccounted for: \(records) records + \(source.rejections.total) malformed + \(source.blankLines) blank + \(header) header != \(source.linesRead) lines")
+        let read = await CSVFuzzing.readSource(path: path, first: data.first, last: data.last)
+        if let failure = read.failure {
+            precondition(!"\(failure)".isEmpty, "an error without a description")
         } else {
-            precondition(!"\(failure!)".isEmpty, "an error without a description")
+            precondition(
+                read.linesAccountedFor == read.linesRead,
+                "lines unaccounted for: \(read.records) records + \(read.skipped) skipped + \(read.blankLines) blank + header != \(read.linesRead) lines")
         }
     }
     done.wait()

@@ -92,4 +92,52 @@ public enum CSVFuzzing {
             return nil
         }
     }
+
+    /// What reading one fuzz input through ``CSVRecordSource`` gave.
+    public struct SourceRead {
+        /// The dialect the input's last byte selected.
+        public var options: CSVReadOptions
+        /// The records delivered.
+        public var records: Int
+        /// The error that stopped the read, if one did.
+        public var failure: (any Error)?
+        /// The lines read, header and blank lines included.
+        public var linesRead: Int
+        /// The lines skipped, for any reason.
+        public var skipped: Int
+        /// The blank lines.
+        public var blankLines: Int
+
+        /// The lines a record, a skip, a blank line or the header accounted for.
+        public var linesAccountedFor: Int { records + skipped + blankLines + (linesRead > 0 ? 1 : 0) }
+    }
+
+    /// Reads the file at `path`, whose first and last bytes are `first` and
+    /// `last`, as the csv-source fuzz target does, so that the target and the
+    /// corpus replay read alike: the dialect the last byte selects
+    /// (``readOptions(selectedBy:)``), the skip policy, a 48-byte line limit,
+    /// a read buffer of 64 bytes plus the first byte, and batches of 7.
+    ///
+    /// - Returns: What the read gave; a failure is returned, not thrown.
+    public static func readSource(path: String, first: UInt8?, last: UInt8?) async -> SourceRead {
+        let options = readOptions(selectedBy: last ?? UInt8(ascii: "\n"))
+        let source = CSVRecordSource(
+            path: path, options: options, policy: .skip, maxLineBytes: 48, bufferBytes: 64 + Int(first ?? 0))
+        var batch = RecordBatch(capacity: 7)
+        var records = 0
+        var failure: (any Error)?
+        do {
+            try await source.open()
+            while try await source.nextBatch(into: &batch) {
+                records += batch.count
+                batch.removeAll()
+            }
+        } catch {
+            failure = error
+        }
+        await source.close()
+        return SourceRead(
+            options: options, records: records, failure: failure, linesRead: source.linesRead,
+            skipped: source.rejections.total, blankLines: source.blankLines)
+    }
 }
