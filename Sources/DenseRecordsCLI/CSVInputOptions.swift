@@ -4,7 +4,8 @@ import DenseRecords
 /// The CSV dialect options `ingest` and `export` share: the csv-reader component's parameters as flags.
 ///
 /// Use it with `@OptionGroup var csvInput: CSVInputOptions`, then build the
-/// source with ``makeSource(path:)`` or a spec entry with ``readerParameters(path:)``.
+/// source with ``makeSource(path:)``, run a file into a sink with ``run(_:into:command:)``,
+/// or build a spec entry with ``readerParameters(path:)``.
 struct CSVInputOptions: ParsableArguments {
     @Option(help: "CSV: the field separator: ',', ';' or tab.")
     var delimiter = ","
@@ -86,6 +87,43 @@ struct CSVInputOptions: ParsableArguments {
             throw ValidationError("--\(Self.optionName(error.parameter)): \(error.message)")
         }
         return CSVRecordSource(path: path, options: options, policy: skipMalformed ? .skip : .fail)
+    }
+
+    /// Runs the CSV file at `path` through `sink` in a pipeline of the two,
+    /// listing skipped lines on standard error.
+    ///
+    /// - Parameters:
+    ///   - path: The CSV file.
+    ///   - sink: Where the records go.
+    ///   - command: The command's name, which starts its error messages.
+    /// - Returns: The run's summary.
+    /// - Throws: `ExitCode(1)` when the input fails, `ExitCode(2)` when the
+    ///   output fails or the run ends any other way; a `ValidationError` for
+    ///   options the csv-reader refuses.
+    func run(_ path: String, into sink: NamedComponent<any RecordSink>, command: String) async throws -> PipelineSummary {
+        let pipeline = Pipeline(source: .init("csv", try makeSource(path: path)), sinks: [sink])
+        let run: PipelineSummary
+        do {
+            run = try await pipeline.run()
+        } catch {
+            switch error.summary.outcome {
+            case let .sourceFailed(message):
+                printError("dense-records \(command): \(message)")
+                throw ExitCode(1)
+            case let .sinkFailed(_, message):
+                printError("dense-records \(command): \(message)")
+                throw ExitCode(2)
+            default:
+                printError("dense-records \(command): \(error.summary.outcome)")
+                throw ExitCode(2)
+            }
+        }
+        if run.rejected.total > 0 {
+            printError("skipped \(run.rejected.total) malformed lines of \(path):")
+            for line in run.source.skipped { printError("  \(line)") }
+            if run.source.skippedNotListed > 0 { printError("  … and \(run.source.skippedNotListed) more") }
+        }
+        return run
     }
 
     /// The command-line spelling of a csv-reader parameter: `timestampFormat` is `timestamp-format`.

@@ -192,7 +192,7 @@ struct ExportCommand: AsyncParsableCommand {
         let sink = output == "-"
             ? ArrowRecordSink(fileDescriptor: STDOUT_FILENO, format: format, options: options)
             : ArrowRecordSink(path: output, format: format, options: options)
-        try await runCSVPipeline(into: .init("arrow", sink))
+        _ = try await csvInput.run(input, into: .init("arrow", sink), command: "export")
         guard let summary = sink.summary else {
             printError("dense-records export: the Arrow output was not finished")
             throw ExitCode(2)
@@ -230,7 +230,7 @@ extension ExportCommand {
             }
         case .csv, .auto:
             let sink = ParquetRecordSink(path: output, partitioning: partitioning, options: parquetOptions)
-            try await runCSVPipeline(into: .init("parquet", sink))
+            _ = try await csvInput.run(input, into: .init("parquet", sink), command: "export")
             guard let written = sink.summary else {
                 printError("dense-records export: the Parquet output was not finished")
                 throw ExitCode(2)
@@ -240,34 +240,5 @@ extension ExportCommand {
         let elapsed = ContinuousClock.now - start
         let milliseconds = elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         printError("exported \(summary.rowCount) records in \(summary.rowGroupCount) row groups, \(summary.fileCount) files (\(summary.byteCount) bytes, Parquet) to \(output) in \(milliseconds) ms")
-    }
-}
-
-extension ExportCommand {
-    /// Runs the CSV input through `sink`, listing skipped lines on standard error.
-    ///
-    /// - Throws: `ExitCode(1)` when the input fails, `ExitCode(2)` when the output does.
-    func runCSVPipeline(into sink: NamedComponent<any RecordSink>) async throws {
-        let pipeline = Pipeline(source: .init("csv", try csvInput.makeSource(path: input)), sinks: [sink])
-        do {
-            let run = try await pipeline.run()
-            if run.rejected.total > 0 {
-                printError("skipped \(run.rejected.total) malformed lines of \(input):")
-                for line in run.source.skipped { printError("  \(line)") }
-                if run.source.skippedNotListed > 0 { printError("  … and \(run.source.skippedNotListed) more") }
-            }
-        } catch {
-            switch error.summary.outcome {
-            case let .sourceFailed(message):
-                printError("dense-records export: \(message)")
-                throw ExitCode(1)
-            case let .sinkFailed(_, message):
-                printError("dense-records export: \(message)")
-                throw ExitCode(2)
-            default:
-                printError("dense-records export: \(error.summary.outcome)")
-                throw ExitCode(2)
-            }
-        }
     }
 }

@@ -41,30 +41,7 @@ struct IngestCommand: AsyncParsableCommand {
         var options = SnapshotWriteOptions()
         if compression == .columnar { options.compression = .columnar() }
         let sink = SnapshotRecordSink(path: output, options: options)
-        let pipeline = Pipeline(
-            source: .init("csv", try csvInput.makeSource(path: input)),
-            sinks: [.init("snapshot", sink)])
-        let run: PipelineSummary
-        do {
-            run = try await pipeline.run()
-        } catch {
-            switch error.summary.outcome {
-            case let .sourceFailed(message):
-                printError("dense-records ingest: \(message)")
-                throw ExitCode(1)
-            case let .sinkFailed(_, message):
-                printError("dense-records ingest: \(message)")
-                throw ExitCode(2)
-            default:
-                printError("dense-records ingest: \(error.summary.outcome)")
-                throw ExitCode(2)
-            }
-        }
-        if run.rejected.total > 0 {
-            printError("skipped \(run.rejected.total) malformed lines of \(input):")
-            for line in run.source.skipped { printError("  \(line)") }
-            if run.source.skippedNotListed > 0 { printError("  … and \(run.source.skippedNotListed) more") }
-        }
+        let run = try await csvInput.run(input, into: .init("snapshot", sink), command: "ingest")
         guard let header = sink.header else {
             printError("dense-records ingest: the snapshot was not written")
             throw ExitCode(2)
