@@ -363,16 +363,6 @@ extension RecordArena: ChunkedRecords {
             try body(Span(_unsafeElements: UnsafeBufferPointer(storage.pointee.buffer(ofChunk: chunk))))
         }
     }
-
-    /// Copies the records at `offsets`, in that order, to `destination`, reading the chunks directly.
-    ///
-    /// - Parameters:
-    ///   - offsets: Positions, each less than ``count``; any other traps.
-    ///   - destination: Room for `offsets.count` records.
-    /// - Complexity: O(*k*) for *k* offsets.
-    public func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>) {
-        for k in offsets.indices { destination[k] = self[Int(offsets[k])].raw }
-    }
 }
 
 // MARK: Live views

@@ -91,16 +91,6 @@ extension RecordArenaView: ChunkedRecords {
     public func forEachSpan<E: Error>(_ body: (Span<sensor_record_t>) throws(E) -> Void) throws(E) {
         for chunk in 0..<chunkCount { try body(Span(_unsafeElements: buffer(ofChunk: chunk))) }
     }
-
-    /// Copies the records at `offsets`, in that order, to `destination`, reading the chunks directly.
-    ///
-    /// - Parameters:
-    ///   - offsets: Positions, each less than ``count``; any other traps.
-    ///   - destination: Room for `offsets.count` records.
-    /// - Complexity: O(*k*) for *k* offsets.
-    public func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>) {
-        for k in offsets.indices { destination[k] = self[Int(offsets[k])].raw }
-    }
 }
 
 extension RecordArenaView: RecordBlockStore {

@@ -38,8 +38,9 @@ public protocol ChunkedRecords: RandomAccessCollection where Element == SensorRe
     ///
     /// A gather: many reads at scattered positions in one call, for code
     /// that reorders a store, such as the columnar build, which groups records
-    /// per sensor. Stores read their chunks directly; the default reads each
-    /// record through the subscript.
+    /// per sensor. The default reads each record through the subscript; it is
+    /// inlinable, so each store's conformance gets it specialized to its own
+    /// subscript, not a generic call per record.
     ///
     /// - Parameters:
     ///   - offsets: Positions counted from `startIndex`, each less than

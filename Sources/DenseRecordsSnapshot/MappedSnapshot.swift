@@ -347,17 +347,6 @@ extension MappedSnapshot: ChunkedRecords {
         if let compressed { return try compressed.forEachSpan(body) }
         for block in 0..<header.blockCount { try body(Span(_unsafeElements: buffer(ofBlock: block))) }
     }
-
-    /// Copies the records at `offsets`, in that order, to `destination`, reading
-    /// the mapped blocks directly and without checking them.
-    ///
-    /// - Parameters:
-    ///   - offsets: Positions, each less than ``count``; any other traps.
-    ///   - destination: Room for `offsets.count` records.
-    /// - Complexity: O(*k*) for *k* offsets.
-    public func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>) {
-        for k in offsets.indices { destination[k] = self[Int(offsets[k])].raw }
-    }
 }
 
 extension MappedSnapshot {
