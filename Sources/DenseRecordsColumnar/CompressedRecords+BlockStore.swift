@@ -49,6 +49,51 @@ extension CompressedRecords: RecordBlockStore {
         return try body(.columns(scratch.decode(reader, columns: columns)))
     }
 
+    /// The sum of block `block`'s values, NaNs left out, computed on the
+    /// encoded value column without decoding values one by one.
+    ///
+    /// A block of decimals adds its integers exactly and divides the total by
+    /// its power of ten once; see ``sumOfValues()``.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`; any other traps.
+    /// - Returns: The sum, never `nil`.
+    /// - Complexity: O(*k*) for the *k* records of the block, one pass over the
+    ///   packed value integers.
+    public func sumOfNonNaNValues(ofBlock block: Int) -> Double? {
+        require(block >= 0 && block < blockCount, "CompressedRecords block \(block) out of range 0..<\(blockCount)")
+        return reader(ofBlock: block).values.sumExcludingNaN().sum
+    }
+
+    /// The sum of every record's value, block by block, on the encoded value
+    /// columns.
+    ///
+    /// A block of decimal values adds its integers exactly, in 128 bits, and
+    /// divides that total by the block's power of ten once; the block's
+    /// exceptions (NaN, infinities, values with too many digits) are added to
+    /// it as doubles. Where a block's integers add up to less than 2^53 in
+    /// magnitude, its sum is the exact sum of its values, correctly rounded.
+    /// The result can differ in its last bits from adding the decoded values
+    /// one at a time, as any other order of addition can. A NaN value makes
+    /// the sum NaN.
+    ///
+    /// ```swift
+    /// let store = try CompressedRecords(compressing: arena)
+    /// print(store.sumOfValues())
+    /// ```
+    ///
+    /// - Complexity: O(*n*), one pass over the packed value integers; no
+    ///   value is converted to a double on its own.
+    public func sumOfValues() -> Double {
+        var sum = 0.0
+        var nanCount = 0
+        for block in 0..<blockCount {
+            let part = reader(ofBlock: block).values.sumExcludingNaN()
+            sum += part.sum
+            nanCount &+= part.nanCount
+        }
+        return nanCount > 0 ? .nan : sum
+    }
+
     /// The raw bytes of block `block`: a self-contained, 8-byte-aligned range
     /// that ``init(blocks:blockOffsets:owner:)`` reads back in place, as a
     /// snapshot writer stores it.

@@ -48,6 +48,17 @@ public protocol ChunkedRecords: RandomAccessCollection where Element == SensorRe
     ///   - destination: Room for `offsets.count` records.
     /// - Complexity: O(*k*) for *k* offsets.
     func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>)
+
+    /// The sum of every record's `value`.
+    ///
+    /// The default adds the values chunk by chunk, in order. A store may add
+    /// them another way: a compressed store adds each block's decimal integers
+    /// exactly and divides the total by a power of ten once. So two stores holding the same
+    /// records can return sums that differ in their last bits, as any two
+    /// orders of addition can. A NaN value makes the sum NaN.
+    ///
+    /// - Complexity: O(*n*).
+    func sumOfValues() -> Double
 }
 
 extension ChunkedRecords {
@@ -146,7 +157,7 @@ extension ChunkedRecords {
         return result
     }
 
-    /// The sum of every record's `value`, computed chunk by chunk.
+    /// The sum of every record's `value`, added chunk by chunk, in order.
     ///
     /// - Complexity: O(*n*).
     @inlinable

@@ -228,9 +228,25 @@ public protocol RecordBlockStore {
         columns: RecordColumnSet,
         _ body: (RecordBlock) throws(E) -> Result
     ) throws(E) -> Result
+
+    /// The sum of block `block`'s values, NaNs left out, when the store
+    /// computes it faster than a reader adding the block's decoded values;
+    /// otherwise `nil`.
+    ///
+    /// A query uses it for a block that passes its filter whole and falls in
+    /// one group, taking the count, minimum and maximum from the zone map. The
+    /// default returns `nil`, and the query reads the block.
+    ///
+    /// - Parameter block: A block index in `0..<blockCount`.
+    func sumOfNonNaNValues(ofBlock block: Int) -> Double?
 }
 
 extension RecordBlockStore {
     /// No order is promised, unless a store says otherwise.
     public var recordOrdering: RecordOrdering { .unordered }
+
+    /// `nil`: the store has no faster sum than reading the block.
+    ///
+    /// - Parameter block: A block index.
+    public func sumOfNonNaNValues(ofBlock block: Int) -> Double? { nil }
 }

@@ -40,11 +40,12 @@ struct GroupState: Sendable, Hashable {
     }
 
     /// Adds a whole block that a zone map describes, for queries that need
-    /// only the count, the NaN count, the minimum and the maximum.
-    mutating func add(summarizedBy zone: ZoneMap) {
+    /// only the count, the NaN count, the minimum and the maximum (or, without
+    /// `extremes`, only the counts).
+    mutating func add(summarizedBy zone: ZoneMap, extremes: Bool = true) {
         count &+= zone.recordCount - zone.nanCount
         nanCount &+= zone.nanCount
-        if zone.recordCount > zone.nanCount {
+        if extremes, zone.recordCount > zone.nanCount {
             minimum = Swift.min(minimum, zone.minValue)
             maximum = Swift.max(maximum, zone.maxValue)
         }

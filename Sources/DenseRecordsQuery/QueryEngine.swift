@@ -84,6 +84,15 @@ final class QueryEngine {
             blocksSummarized += 1
             return
         }
+        if let constant, residual.isTrivial, plan.needsSum, !plan.needsEachValue,
+            let sum = store.sumOfNonNaNValues(ofBlock: block)
+        {
+            // The store sums the block on its own encoding; the zone map has the rest.
+            table.states[constant].add(summarizedBy: zone, extremes: plan.needsExtremes)
+            table.states[constant].sum += sum
+            blocksRead += 1
+            return
+        }
         var columns: RecordColumnSet = [.value]
         columns.formUnion(residual.columns)
         if constant == nil {

@@ -4,8 +4,9 @@ import DenseRecords
 ///
 /// Ingest is `CompressedRecords(compressing:)` over the packed source buffer, so it
 /// times compression alone, not a copy into an arena first. The
-/// scan decodes only the value column, block by block, through ``RecordBlockStore``;
-/// random reads go through `compressed[i]`, which decodes one block per read.
+/// scan is `sumOfValues()`, which adds each block's value integers on the encoded
+/// column without decoding values one by one; random reads go through
+/// `compressed[i]`, which decodes at most 64 deltas of one block per read.
 final class CompressedRecordsStructure: MeasuredStructure {
     private var store: CompressedRecords?
 
@@ -13,22 +14,9 @@ final class CompressedRecordsStructure: MeasuredStructure {
         store = try CompressedRecords(compressing: source)
     }
 
-    /// The sum of every value, decoding only the value column of each block.
-    func sumOfValues() -> Double {
-        guard let store else { return 0 }
-        var sum = 0.0
-        for block in 0..<store.blockCount {
-            store.withBlock(block, columns: .value) { (records) throws(Never) in
-                switch records {
-                case .rows(let rows):
-                    for record in rows { sum += record.value }
-                case .columns(let columns):
-                    if let values = columns.values { for value in values { sum += value } }
-                }
-            }
-        }
-        return sum
-    }
+    /// The store's documented scan, `sumOfValues()`: each block's value
+    /// integers added on the encoded column, the total divided by its power of ten once.
+    func sumOfValues() -> Double { store?.sumOfValues() ?? 0 }
 
     func sumOfValues(at indices: [Int]) -> Double {
         guard let store else { return 0 }

@@ -81,7 +81,7 @@ extension Report {
             sentences.append(sentence)
             if let arena, let arenaScan = finite(arena.scanNsPerRecord), let scan = finite(compressed.scanNsPerRecord) {
                 sentences.append(
-                    "- Summing `value` took \(storesText(scan)) ns/record in `compressed-records` against "
+                    "- Summing `value` (`sumOfValues()`) took \(storesText(scan)) ns/record in `compressed-records` against "
                         + "\(storesText(arenaScan)) in the packed arena (\(Format.fixed(scan / arenaScan, 2))×); compressing took "
                         + "\(storesText(compressed.ingestNsPerRecord)) ns/record "
                         + "(\(Format.fixed(1e3 / max(compressed.ingestNsPerRecord, 1e-9), 1))M records/s on one core); "
@@ -131,7 +131,9 @@ extension Report {
     /// The stores bullet of *Method*.
     func storesMethod() -> String {
         "`compressed-records` is `CompressedRecords(compressing:)` over the packed records (ingest is compression alone); "
-            + "its scan decodes only the value column block by block and its random read is `compressed[i]`. The Python rows "
+            + "its scan is `sumOfValues()`, which adds each block's value integers on the encoded column and divides the "
+            + "total by its power of ten once (no value is decoded to a double on its own), and its random read is "
+            + "`compressed[i]`. The Python rows "
             + "build from the packed records with numpy (`scripts/memory_dataset_cases.py`). The Parquet and Arrow IPC files "
             + "are written by pyarrow after sorting by (sensor_id, timestamp), as a time-series store keeps them: Parquet "
             + "with zstd, DELTA_BINARY_PACKED for sensor_id and timestamp and dictionary encoding for unit and value "

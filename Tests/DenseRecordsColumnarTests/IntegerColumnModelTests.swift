@@ -2,9 +2,10 @@
 import DenseRecordsTestKit
 import Testing
 
-/// Encodes `values` as one integer column and reads it back both ways: the
-/// sequential decode queries use, and the random access `compressed[i]` uses.
-private func roundTrip(_ values: [Int64]) -> (plan: IntegerColumnPlan, decoded: [Int64], readAt: [Int64]) {
+/// Encodes `values` as one integer column and reads it back every way: the
+/// sequential decode queries use, the random access `compressed[i]` uses, and
+/// the exact sum a value column's sum is built on.
+private func roundTrip(_ values: [Int64]) -> (plan: IntegerColumnPlan, decoded: [Int64], readAt: [Int64], sum: Int128) {
     let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: max(values.count, 1))
     defer { scratch.deallocate() }
     let plan = values.withUnsafeBufferPointer { IntegerColumnPlan(planning: $0, scratch: scratch) }
@@ -18,7 +19,12 @@ private func roundTrip(_ values: [Int64]) -> (plan: IntegerColumnPlan, decoded: 
         reader.decode(into: UnsafeMutableRawPointer(buffer.baseAddress!))
         count = values.count
     }
-    return (plan, decoded, values.indices.map { reader.value(at: $0) })
+    return (plan, decoded, values.indices.map { reader.value(at: $0) }, reader.exactSum())
+}
+
+/// The reference sum: each value widened, then added.
+private func modelSum(_ values: [Int64]) -> Int128 {
+    values.reduce(0) { $0 + Int128($1) }
 }
 
 @Suite("Integer column against the plain values")
@@ -33,9 +39,10 @@ struct IntegerColumnModelTests {
                 x &+= generator.next() % 50 == 0 ? Int64(generator.next() % (1 << 40)) : 1_000 + Int64(generator.next() % 7)
                 return x
             }
-            let (plan, decoded, readAt) = roundTrip(values)
+            let (plan, decoded, readAt, sum) = roundTrip(values)
             #expect(decoded == values, "count \(count)")
             #expect(readAt == values, "count \(count)")
+            #expect(sum == modelSum(values), "count \(count)")
             if count >= 1_000 {
                 #expect(plan.encoding == .delta && plan.exceptionCount > 0, "the series should take the exception path: \(plan.encoding), \(plan.exceptionCount)")
             }
@@ -54,9 +61,33 @@ struct IntegerColumnModelTests {
                 default: return Int64(i) * 10 + Int64(generator.next() % 3)
                 }
             }
-            let (_, decoded, readAt) = roundTrip(values)
+            let (_, decoded, readAt, sum) = roundTrip(values)
             #expect(decoded == values, "count \(count)")
             #expect(readAt == values, "count \(count)")
+            #expect(sum == modelSum(values), "count \(count)")
+        }
+    }
+
+    @Test("Every delta width, the specialized ones and the general loop, sums and decodes exactly", arguments: Array(0...64))
+    func everyDeltaWidth(width: Int) {
+        var generator = SeededRandomNumberGenerator(seed: 0x51D0 &+ UInt64(width))
+        // Starts near zero, near the 64-bit sum's limits (2^56, 2^57) and near Int64.max,
+        // so both the fast miniblock sum and its 128-bit fallback are taken.
+        for start in [0, 1 << 55 + 12_345, -(1 << 57), Int64.max - (1 << 40)] as [Int64] {
+            var x = start
+            let values: [Int64] = (0..<1_000).map { i in
+                if i > 0 {
+                    // A zigzag delta of exactly `width` bits around a reference step of 1,000.
+                    let bits = width == 0 ? 0 : generator.next() >> (64 - width) | (1 << (width - 1))
+                    let delta = Int64(bitPattern: (bits >> 1) ^ (0 &- (bits & 1)))
+                    x = x &+ 1_000 &+ delta
+                }
+                return x
+            }
+            let (_, decoded, readAt, sum) = roundTrip(values)
+            #expect(decoded == values, "width \(width), start \(start)")
+            #expect(readAt == values, "width \(width), start \(start)")
+            #expect(sum == modelSum(values), "width \(width), start \(start)")
         }
     }
 }

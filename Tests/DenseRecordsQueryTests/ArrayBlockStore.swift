@@ -12,6 +12,10 @@ final class ArrayBlockStore: RecordBlockStore {
     let layout: Layout
     let recordOrdering: RecordOrdering
     private(set) var requests: [(block: Int, columns: RecordColumnSet)] = []
+    /// Whether the store answers ``sumOfNonNaNValues(ofBlock:)``; off by default, like a packed store.
+    var answersBlockSums = false
+    /// The blocks whose sums were asked for.
+    private(set) var summedBlocks: [Int] = []
 
     /// - Parameters:
     ///   - records: The records, in store order (sorted first for `.sensorThenTime`).
@@ -43,6 +47,13 @@ final class ArrayBlockStore: RecordBlockStore {
         var zone = ZoneMap()
         for record in records[range(of: block)] { zone.include(record.raw) }
         return zone
+    }
+
+    /// With ``answersBlockSums``, the block's non-NaN values added in order, recorded in ``summedBlocks``.
+    func sumOfNonNaNValues(ofBlock block: Int) -> Double? {
+        guard answersBlockSums else { return nil }
+        summedBlocks.append(block)
+        return records[range(of: block)].reduce(0.0) { $1.value.isNaN ? $0 : $0 + $1.value }
     }
 
     func withBlock<Result, E: Error>(

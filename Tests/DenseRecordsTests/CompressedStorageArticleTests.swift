@@ -55,6 +55,16 @@ struct CompressedStorageArticleTests {
             #expect(inMarch.groups.first?.maximum == model.max())
         }
         do {
+            let total = compressed.sumOfValues()
+            let perSensor = try compressed.query(RecordQuery(grouping: .sensor, aggregates: [.sum]))
+            print(total, perSensor.groups.count)
+            // Hundredths: every block's integer total is exact, so the figures are the exact sums, rounded.
+            let exact = arena.reduce(0) { $0 + Int($1.value * 100 + ($1.value < 0 ? -0.5 : 0.5)) }
+            #expect(abs(total - Double(exact) / 100) <= 1e-9 * abs(total))
+            #expect(perSensor.groups.count == 10)
+            #expect(abs(perSensor.groups.map { $0.sum! }.reduce(0, +) - total) <= 1e-9 * abs(total))
+        }
+        do {
             var options = SnapshotWriteOptions()
             options.compression = .columnar()
             try arena.writeSnapshot(to: path, options: options)
@@ -65,6 +75,6 @@ struct CompressedStorageArticleTests {
     }
 
     @Test func everyLineOfTheArticlesSwiftBlocksIsInThisSuite() {
-        expectEveryLine(ofArticle: Self.article, blockCount: 4, isIn: #filePath)
+        expectEveryLine(ofArticle: Self.article, blockCount: 5, isIn: #filePath)
     }
 }

@@ -6,9 +6,12 @@
 //
 // Pairs, run by the same harness with the same metrics, so each figure is a
 // ratio against its peer measured in the same run:
-// - "SumOfValue10M.Compressed" (value column only, block by block through the
-//   RecordBlockStore API, as the query engine reads it) against
+// - "SumOfValue10M.Compressed" (`sumOfValues()`: each block's value integers
+//   added exactly on the encoded column, the total divided by its power of ten once) against
 //   "SumOfValue10M.RecordArena" (`sumOfValues()` over the packed chunks).
+// - "DecodeValues10M.Compressed": every value decoded to a double, block by
+//   block through the RecordBlockStore API, and added one at a time, as a
+//   query that needs each value reads them; against the same arena figure.
 // - "RandomRead1MOf10M.Compressed" (`compressed[i]`) against "RandomRead1MOf10M.RecordArena" (`arena[i]`).
 // - "FilteredSensorAggregate10M.Compressed" against "FilteredSensorAggregate10M.RecordArena":
 //   the same query (one sensor, the middle half of the time range, count, sum,
@@ -145,6 +148,12 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("SumOfValue10M.Compressed", configuration: pass) { _, store in
+        blackHole(store.value.sumOfValues())
+    } setup: {
+        Fixture(try CompressedRecords(compressing: try await Fixtures.syntheticArena()))
+    }
+
+    Benchmark("DecodeValues10M.Compressed", configuration: pass) { _, store in
         blackHole(sumThroughBlocks(store.value))
     } setup: {
         Fixture(try CompressedRecords(compressing: try await Fixtures.syntheticArena()))
