@@ -6,7 +6,7 @@ import Darwin
 
 /// Encodes records, in the order given, into blocks of a growing buffer.
 ///
-/// Holds one block of decoded columns as scratch (about 42 bytes per record of
+/// Holds one block of decoded columns as scratch (39 bytes per record of
 /// the block size) and the encoded output; nothing else grows with the input.
 struct BlockBuilder: ~Copyable {
     let blockSize: Int
@@ -27,6 +27,7 @@ struct BlockBuilder: ~Copyable {
     private let units: UnsafeMutablePointer<UInt8>
     private let integers: UnsafeMutablePointer<Int64>
     private let scratch: UnsafeMutablePointer<UInt64>
+    private let exceptionPositions: UnsafeMutablePointer<UInt16>
     private var pending = 0
 
     init(blockSize: Int, expectedRecords: Int) throws(ColumnarError) {
@@ -38,6 +39,7 @@ struct BlockBuilder: ~Copyable {
         units = .allocate(capacity: blockSize)
         integers = .allocate(capacity: blockSize)
         scratch = .allocate(capacity: blockSize)
+        exceptionPositions = .allocate(capacity: blockSize)
         blockOffsets.reserveCapacity(expectedRecords / blockSize + 2)
         recordStarts.reserveCapacity(expectedRecords / blockSize + 2)
         // A first guess of 2 bytes per record; the buffer doubles when it must.
@@ -51,6 +53,7 @@ struct BlockBuilder: ~Copyable {
         units.deallocate()
         integers.deallocate()
         scratch.deallocate()
+        exceptionPositions.deallocate()
         pages?.release()
     }
 
@@ -93,13 +96,17 @@ struct BlockBuilder: ~Copyable {
         block.initializeMemory(as: UInt8.self, repeating: 0, count: valueOffset)
         SensorColumn.write(ids, runs: sensorRuns, to: block + header)
         timestampPlan.write(UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch, to: block + timestampOffset)
-        let valuePlan = ValueColumnPlan(planning: UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch)
+        let valuePlan = ValueColumnPlan(
+            planning: UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch,
+            exceptionPositions: exceptionPositions)
         let unitOffset = valueOffset + valuePlan.byteCount
         let byteCount = unitOffset + unitBytes
         try reserve(used + byteCount)
         block = pages.unsafelyUnwrapped.base + used
         (block + valueOffset).initializeMemory(as: UInt8.self, repeating: 0, count: byteCount - valueOffset)
-        valuePlan.write(UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch, to: block + valueOffset)
+        valuePlan.write(
+            UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch,
+            exceptionPositions: exceptionPositions, to: block + valueOffset)
         unitPlan.write(UnsafeBufferPointer(start: units, count: n), to: block + unitOffset)
         block.storeBytes(of: BlockLayout.magic, as: UInt32.self)
         block.storeBytes(of: BlockLayout.version, toByteOffset: 4, as: UInt16.self)
@@ -122,6 +129,38 @@ struct BlockBuilder: ~Copyable {
         used += byteCount
         blockOffsets.append(used)
         recordStarts.append(recordStarts[recordStarts.count - 1] + n)
+    }
+
+    /// Puts the blocks built so far in another order: `production[k]` is the
+    /// place in the new order of the block built `k`-th.
+    ///
+    /// Copies the blocks into fresh pages of the same size and unmaps the old
+    /// ones, so the output is held twice for the length of the copy.
+    ///
+    /// - Precondition: `production` is a permutation of `0..<blockCount`, and no record is pending.
+    mutating func reorderBlocks(_ production: [Int]) throws(ColumnarError) {
+        let count = blockOffsets.count - 1
+        precondition(production.count == count && pending == 0, "reorderBlocks needs a permutation of the blocks built")
+        guard count > 1, let old = pages else { return }
+        var built = [Int](repeating: -1, count: count)
+        for (k, place) in production.enumerated() { built[place] = k }
+        let fresh = try PageBuffer(byteCount: used)
+        var offsets = [0]
+        var starts = [0]
+        offsets.reserveCapacity(count + 1)
+        starts.reserveCapacity(count + 1)
+        for place in 0..<count {
+            let k = built[place]
+            precondition(k >= 0, "reorderBlocks needs a permutation of the blocks built")
+            let bytes = blockOffsets[k + 1] - blockOffsets[k]
+            (fresh.base + offsets[place]).copyMemory(from: old.base + blockOffsets[k], byteCount: bytes)
+            offsets.append(offsets[place] + bytes)
+            starts.append(starts[place] + recordStarts[k + 1] - recordStarts[k])
+        }
+        old.release()
+        pages = fresh
+        blockOffsets = offsets
+        recordStarts = starts
     }
 
     /// Grows the pages to hold at least `bytes`, doubling their address space

@@ -43,28 +43,60 @@ enum CompressionBuild {
             }
             if let failure { throw failure }
         } else {
-            let order = try groupedOrder(records, minSensor: minSensor, maxSensor: maxSensor)
+            let (order, runs) = try groupedOrder(records, minSensor: minSensor, maxSensor: maxSensor)
             defer { order.deallocate() }
+            // The blocks, as ranges of the grouped order, cut as the builder cuts them.
+            let blocks = blockRanges(runs: runs, blockSize: blockSize, cutMinimum: builder.sensorCutMinimum)
+            // Built in the order of their first input position, not the store's: the
+            // blocks of every sensor that read one stretch of the input come one after
+            // another while it is in cache, where building sensor by sensor would read
+            // the whole input once per sensor. `reorderBlocks` puts them in store order.
+            let production = blocks.indices.sorted { order[blocks[$0].lowerBound] < order[blocks[$1].lowerBound] }
             // Gathered a block at a time through the store's own reads: one call per
             // block, not a generic subscript call per record.
             let rows = UnsafeMutablePointer<sensor_record_t>.allocate(capacity: blockSize)
             defer { rows.deallocate() }
-            var start = 0
-            while start < n {
-                let end = Swift.min(n, start + blockSize)
-                records.copyRecords(atOffsets: UnsafeBufferPointer(rebasing: order[start..<end]), to: rows)
-                for k in 0..<(end - start) { try builder.append(rows[k]) }
-                start = end
+            for block in production {
+                let range = blocks[block]
+                records.copyRecords(atOffsets: UnsafeBufferPointer(rebasing: order[range]), to: rows)
+                for k in 0..<range.count { try builder.append(rows[k]) }
+                try builder.flush()
             }
+            try builder.reorderBlocks(production)
         }
         try builder.flush()
         let pages = try builder.takeBlocks()
         return Parts(pages: pages, offsets: builder.blockOffsets, recordStarts: builder.recordStarts)
     }
 
+    /// The blocks a ``BlockBuilder`` cuts from records grouped in `runs` (the
+    /// boundaries of each sensor's run in the grouped order, from 0 to the
+    /// record count), as ranges of that order: a block ends after `blockSize`
+    /// records, or where a new sensor starts once it holds `cutMinimum`.
+    static func blockRanges(runs: [Int], blockSize: Int, cutMinimum: Int) -> [Range<Int>] {
+        var blocks: [Range<Int>] = []
+        var open = 0
+        for (start, end) in zip(runs, runs.dropFirst()) where end > start {
+            if start - open >= cutMinimum {
+                blocks.append(open..<start)
+                open = start
+            }
+            while end - open >= blockSize {
+                blocks.append(open..<(open + blockSize))
+                open += blockSize
+            }
+        }
+        if let last = runs.last, open < last { blocks.append(open..<last) }
+        return blocks
+    }
+
     /// The input positions in store order: by sensor (a stable counting sort),
-    /// then each sensor's positions sorted by timestamp where they are not already.
-    static func groupedOrder<S: ChunkedRecords>(_ records: S, minSensor: UInt32, maxSensor: UInt32) throws(ColumnarError) -> UnsafeMutableBufferPointer<UInt32> {
+    /// then each sensor's positions sorted by timestamp where they are not
+    /// already; and the boundaries of each sensor's run in that order, from 0
+    /// to the record count.
+    static func groupedOrder<S: ChunkedRecords>(
+        _ records: S, minSensor: UInt32, maxSensor: UInt32
+    ) throws(ColumnarError) -> (order: UnsafeMutableBufferPointer<UInt32>, runs: [Int]) {
         let n = records.count
         let range = Int(maxSensor - minSensor) + 1
         // Sensor ids dense enough index a table directly; others go through a dictionary.
@@ -82,30 +114,39 @@ enum CompressionBuild {
             for (index, sensor) in sorted.enumerated() { dictionary[sensor] = index }
             slotCount = sorted.count
         }
+        let slots = dictionary
         @inline(__always) func slot(_ sensor: UInt32) -> Int {
-            direct ? Int(sensor - minSensor) : dictionary[sensor].unsafelyUnwrapped
+            direct ? Int(sensor &- minSensor) : slots[sensor].unsafelyUnwrapped
         }
-        // Per slot: the next output position, and whether its timestamps are in order.
-        var next = [Int](repeating: 0, count: slotCount + 1)
-        var lastTime = [Int64](repeating: .min, count: slotCount)
-        var unsorted = [Bool](repeating: false, count: slotCount)
+        // Per slot: the next output position, and whether its timestamps are in
+        // order. Raw buffers: arrays captured by the chunk closures would be
+        // checked for uniqueness and exclusive access on every record.
+        let next = UnsafeMutableBufferPointer<Int>.allocate(capacity: slotCount + 1)
+        defer { next.deallocate() }
+        next.initialize(repeating: 0)
+        let lastTime = UnsafeMutableBufferPointer<Int64>.allocate(capacity: slotCount)
+        defer { lastTime.deallocate() }
+        lastTime.initialize(repeating: .min)
+        let unsorted = UnsafeMutableBufferPointer<Bool>.allocate(capacity: slotCount)
+        defer { unsorted.deallocate() }
+        unsorted.initialize(repeating: false)
         records.forEachChunk { chunk in
             for record in chunk {
                 let s = slot(record.sensor_id)
-                next[s + 1] += 1
+                next[s &+ 1] &+= 1
                 if record.timestamp_ns < lastTime[s] { unsorted[s] = true }
                 lastTime[s] = record.timestamp_ns
             }
         }
         for s in 0..<slotCount { next[s + 1] += next[s] }
-        let starts = next
+        let starts = Array(next)
         let order = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: n)
         var position: UInt32 = 0
         records.forEachChunk { chunk in
             for record in chunk {
                 let s = slot(record.sensor_id)
                 order[next[s]] = position
-                next[s] += 1
+                next[s] &+= 1
                 position &+= 1
             }
         }
@@ -118,6 +159,6 @@ enum CompressionBuild {
                 return ta != tb ? ta < tb : a < b
             }
         }
-        return order
+        return (order, starts)
     }
 }

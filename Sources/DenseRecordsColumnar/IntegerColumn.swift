@@ -149,24 +149,35 @@ struct IntegerColumnPlan {
         var start = 0
         while start < n {
             let end = Swift.min(n, start + Self.miniblockSize)
-            var widest = 0
-            for j in start..<end {
-                let w = BitPacking.bitWidth(scratch[j])
-                histogram[w] += 1
-                widest = Swift.max(widest, w)
-            }
+            var all: UInt64 = 0
+            for j in start..<end { all |= scratch[j] }
+            let widest = BitPacking.bitWidth(all)
             var best = widest
-            var bestCost = Self.miniblockSize * widest
-            var above = 0
-            var w = widest
-            while w > 0 {
-                above += histogram[w]
-                let cost = Self.miniblockSize * (w - 1) + 80 * above
-                if cost < bestCost { bestCost = cost; best = w - 1 }
-                w -= 1
+            // A narrower width w pays only below widest - 2 (each exception costs
+            // 80 bits, each bit of width 32), and then with every value of at least
+            // 2^(widest - 3) an exception: when those are too many for any w, the
+            // widest width is the plan, found without the histogram below.
+            var near = 0
+            if widest >= 3 {
+                // v >> (widest - 3) is 0...7, and 0 exactly below the threshold:
+                // adding 7 and dropping three bits counts without a branch.
+                let shift = UInt64(widest - 3)
+                for j in start..<end { near &+= Int(truncatingIfNeeded: ((scratch[j] >> shift) &+ 7) >> 3) }
             }
-            for len in (best + 1)..<(widest + 1) { exceptions += histogram[len] }
-            for len in 0...widest { histogram[len] = 0 }
+            if widest >= 3, 80 * near < Self.miniblockSize * widest {
+                for j in start..<end { histogram[BitPacking.bitWidth(scratch[j])] += 1 }
+                var bestCost = Self.miniblockSize * widest
+                var above = 0
+                var w = widest
+                while w > 0 {
+                    above += histogram[w]
+                    let cost = Self.miniblockSize * (w - 1) + 80 * above
+                    if cost < bestCost { bestCost = cost; best = w - 1 }
+                    w -= 1
+                }
+                for len in (best + 1)..<(widest + 1) { exceptions += histogram[len] }
+                for len in 0...widest { histogram[len] = 0 }
+            }
             widths.append(UInt8(best))
             start = end
         }

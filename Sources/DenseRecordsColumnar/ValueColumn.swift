@@ -16,9 +16,10 @@
 // Scaled decimals are ALP's decoder with its exponent fixed at 14 and its factor
 // at 14 - e: two multiplications instead of a division, which is what makes a
 // scan of them fast. They hold the same integers as the decimal kind; a block uses
-// them when they add no exception to it (on values with one or two decimals they
-// never did in measurement; with three or more, about 1% of values would be
-// exceptions, and the block stays with the division).
+// them unless one of its values fails them where the division holds it (on values
+// with one or two decimals none did in measurement; with three or more, about 1%
+// of values would, and the block stays with the division). Planning checks the
+// multiplication first, so a block of scaled decimals is planned without a division.
 //
 // After ALP (Afroozeh, Kuffó and Boncz, SIGMOD 2024), simplified to one signed
 // exponent: decoding divides by an exactly representable power of ten, so a
@@ -74,11 +75,23 @@ struct ValueColumnPlan {
     /// The exponents tried, from the one that makes the smallest integers.
     static let exponents = -10...18
 
+    /// `x` rounded to the nearest integer, ties to even.
+    ///
+    /// Below 2^51 in magnitude, adding and subtracting 1.5 × 2^52 rounds in the
+    /// FPU's default mode, ties to even: two additions where `rounded(_:)` is
+    /// a call to `rint` on x86-64 without SSE4.1, which the package's baseline
+    /// target is. Larger magnitudes (and NaN) take `rounded(_:)`.
+    @inline(__always)
+    static func roundedToEven(_ x: Double) -> Double {
+        let magic = 6_755_399_441_055_744.0  // 1.5 × 2^52
+        return x.magnitude < 2_251_799_813_685_248.0 ? (x + magic) - magic : x.rounded(.toNearestOrEven)  // 2^51
+    }
+
     /// The integer `value` encodes to at exponent `e` (whose power of ten is
     /// `power`), if it round-trips bit for bit.
     @inline(__always)
     static func decimalInteger(_ value: Double, exponent e: Int, power: Double) -> Int64? {
-        let scaled = (e >= 0 ? value * power : value / power).rounded(.toNearestOrEven)
+        let scaled = roundedToEven(e >= 0 ? value * power : value / power)
         guard scaled.magnitude < integerLimit else { return nil }  // NaN fails too
         let n = Int64(scaled)
         return decoded(n, exponent: e, power: power).bitPattern == value.bitPattern ? n : nil
@@ -109,9 +122,13 @@ struct ValueColumnPlan {
         exactPowersOfTen[14 - Swift.max(scaledDecimalExponents.lowerBound, Swift.min(scaledDecimalExponents.upperBound, e))]
     }
 
-    /// Chooses the encoding of `values`. `integers` and `scratch` are scratch space of
-    /// `values.count` elements; ``write(_:integers:scratch:to:)`` reuses what they hold.
-    init(planning values: UnsafeBufferPointer<Double>, integers: UnsafeMutablePointer<Int64>, scratch: UnsafeMutablePointer<UInt64>) {
+    /// Chooses the encoding of `values`. `integers`, `scratch` and `exceptionPositions`
+    /// are scratch space of `values.count` elements; ``write(_:integers:scratch:exceptionPositions:to:)``
+    /// reuses what they hold.
+    init(
+        planning values: UnsafeBufferPointer<Double>, integers: UnsafeMutablePointer<Int64>,
+        scratch: UnsafeMutablePointer<UInt64>, exceptionPositions: UnsafeMutablePointer<UInt16>
+    ) {
         let n = values.count
         count = n
         encoding = .plain
@@ -136,46 +153,85 @@ struct ValueColumnPlan {
         }
         let sampled = (n + step - 1) / step
         guard bestFailures < sampled else { return }
-        let power = exactPowersOfTen[Int(bestExponent.magnitude)]
-        var exceptions = 0
-        var firstGood: Int64?
-        for i in 0..<n {
-            if let m = Self.decimalInteger(values[i], exponent: bestExponent, power: power) { firstGood = m; break }
+        // Scaled decimals first, where the exponent allows them: they need no
+        // division to check. A value they fail but the division holds makes the
+        // block a plain decimal, planned again.
+        var kind: ValueEncoding = scaledDecimalExponents.contains(bestExponent) ? .scaledDecimal : .decimal
+        var exceptions = Self.integers(
+            of: values, kind: kind, exponent: bestExponent, into: integers, exceptionPositions: exceptionPositions)
+        if exceptions == nil {
+            kind = .decimal
+            exceptions = Self.integers(
+                of: values, kind: kind, exponent: bestExponent, into: integers, exceptionPositions: exceptionPositions)
         }
-        guard var previous = firstGood else { return }
-        for i in 0..<n {
-            if let m = Self.decimalInteger(values[i], exponent: bestExponent, power: power) {
-                integers[i] = m
-                previous = m
-            } else {
-                // An exception repeats its neighbour's integer, which costs a zero delta.
-                integers[i] = previous
-                exceptions += 1
-            }
-        }
-        guard exceptions <= 65_536 else { return }
+        guard let exceptions, exceptions < n, exceptions <= 65_536 else { return }
         let plan = IntegerColumnPlan(planning: UnsafeBufferPointer(start: integers, count: n), scratch: scratch)
         let decimalBytes = Self.headerBytes + alignedTo8(2 * exceptions) + 8 * exceptions + plan.byteCount
         if decimalBytes < Self.headerBytes + 8 * n {
-            encoding = .decimal
+            encoding = kind
             exponent = bestExponent
             exceptionCount = exceptions
             self.integers = plan
-            // The same integers decoded by multiplication, if that adds no exception.
-            if scaledDecimalExponents.contains(bestExponent) {
-                let upscale = Self.upscale(exponent: bestExponent)
-                var scaledExceptions = 0
-                for i in 0..<n where Self.scaledDecoded(integers[i], upscale: upscale).bitPattern != values[i].bitPattern {
-                    scaledExceptions += 1
-                    if scaledExceptions > exceptions { break }
-                }
-                if scaledExceptions == exceptions { encoding = .scaledDecimal }
-            }
         }
     }
 
-    /// Writes the section into `out` (``byteCount`` zeroed bytes).
-    func write(_ values: UnsafeBufferPointer<Double>, integers: UnsafePointer<Int64>, scratch: UnsafePointer<UInt64>, to out: UnsafeMutableRawPointer) {
+    /// Turns `values` into the integers of `kind` at `exponent`, in one pass:
+    /// each value's integer, or for an exception its neighbour's (which costs a
+    /// zero delta), with the exceptions' positions in `exceptionPositions`.
+    ///
+    /// - Returns: The number of exceptions; `nil` for a scaled decimal that a
+    ///   value fails where the division would hold it (a plain decimal holds
+    ///   more of these values), or when no value is a decimal.
+    @inline(__always)
+    static func integers(
+        of values: UnsafeBufferPointer<Double>, kind: ValueEncoding, exponent e: Int,
+        into integers: UnsafeMutablePointer<Int64>, exceptionPositions: UnsafeMutablePointer<UInt16>
+    ) -> Int? {
+        let n = values.count
+        let power = exactPowersOfTen[Int(e.magnitude)]
+        let upscale = Self.upscale(exponent: e)
+        var exceptions = 0
+        var leading = 0
+        var previous: Int64?
+        for i in 0..<n {
+            let value = values[i]
+            let scaled = roundedToEven(e >= 0 ? value * power : value / power)
+            var good: Int64?
+            if scaled.magnitude < integerLimit {  // NaN fails too
+                let m = Int64(scaled)
+                if kind == .scaledDecimal {
+                    if scaledDecoded(m, upscale: upscale).bitPattern == value.bitPattern {
+                        good = m
+                    } else if decoded(m, exponent: e, power: power).bitPattern == value.bitPattern {
+                        return nil
+                    }
+                } else if decoded(m, exponent: e, power: power).bitPattern == value.bitPattern {
+                    good = m
+                }
+            }
+            if let good {
+                integers[i] = good
+                if previous == nil {
+                    // The exceptions before the first integer repeat it.
+                    for j in 0..<leading { integers[j] = good }
+                }
+                previous = good
+            } else {
+                integers[i] = previous ?? 0
+                if previous == nil { leading += 1 }
+                exceptionPositions[exceptions] = UInt16(truncatingIfNeeded: i)
+                exceptions += 1
+            }
+        }
+        return previous == nil ? nil : exceptions
+    }
+
+    /// Writes the section into `out` (``byteCount`` zeroed bytes), with the
+    /// integers and exception positions planning left in its scratch space.
+    func write(
+        _ values: UnsafeBufferPointer<Double>, integers: UnsafePointer<Int64>, scratch: UnsafePointer<UInt64>,
+        exceptionPositions: UnsafePointer<UInt16>, to out: UnsafeMutableRawPointer
+    ) {
         out.storeBytes(of: encoding.rawValue, as: UInt8.self)
         out.storeBytes(of: Int8(exponent), toByteOffset: 1, as: Int8.self)
         out.storeBytes(of: UInt32(exceptionCount), toByteOffset: 4, as: UInt32.self)
@@ -183,17 +239,12 @@ struct ValueColumnPlan {
         case .plain:
             for i in 0..<count { out.storeBytes(of: values[i].bitPattern, toByteOffset: 8 + 8 * i, as: UInt64.self) }
         case .decimal, .scaledDecimal:
-            let power = exactPowersOfTen[Int(exponent.magnitude)]
-            let upscale = Self.upscale(exponent: exponent)
             let positions = out + Self.headerBytes
             let bits = positions + alignedTo8(2 * exceptionCount)
-            var e = 0
-            for i in 0..<count
-            where Self.decoded(integers[i], encoding: encoding, exponent: exponent, power: power, upscale: upscale).bitPattern
-                != values[i].bitPattern {
-                positions.storeBytes(of: UInt16(i), toByteOffset: 2 * e, as: UInt16.self)
-                bits.storeBytes(of: values[i].bitPattern, toByteOffset: 8 * e, as: UInt64.self)
-                e += 1
+            for e in 0..<exceptionCount {
+                let position = exceptionPositions[e]
+                positions.storeBytes(of: position, toByteOffset: 2 * e, as: UInt16.self)
+                bits.storeBytes(of: values[Int(position)].bitPattern, toByteOffset: 8 * e, as: UInt64.self)
             }
             self.integers!.write(UnsafeBufferPointer(start: integers, count: count), scratch: scratch, to: bits + 8 * exceptionCount)
         }

@@ -54,6 +54,23 @@ struct ValueColumnModelTests {
         #expect(valueEncodings(store).contains(.decimal), "\(valueEncodings(store))")
     }
 
+    @Test("Rounding by adding 1.5 × 2^52 gives rint's integer, ties to even, at every magnitude")
+    func roundingMatchesRint() {
+        var generator = SeededRandomNumberGenerator(seed: 0x2E)
+        var inputs: [Double] = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, -0.49999999999999994, 0, -0.0,
+            0x1p51 - 0.5, -(0x1p51 - 0.5), 0x1p51, -0x1p51, 0x1p51 + 1, 0x1p52 + 1, 0x1p53, 1e300, .infinity, -.infinity]
+        for _ in 0..<100_000 {
+            // Random magnitudes up to 2^60, and halves at random magnitudes.
+            let x = Double(bitPattern: generator.next()) .truncatingRemainder(dividingBy: 0x1p60)
+            inputs.append(x.isFinite ? x : 0)
+            inputs.append(Double(Int64(bitPattern: generator.next()) >> (generator.next() % 60)) + 0.5)
+        }
+        for x in inputs {
+            #expect(ValueColumnPlan.roundedToEven(x) == x.rounded(.toNearestOrEven), "\(x)")
+        }
+        #expect(ValueColumnPlan.roundedToEven(.nan).isNaN)
+    }
+
     @Test("A scaled decimal's exponent must make an exact factor")
     func scaledExponentIsValidated() {
         let section = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
