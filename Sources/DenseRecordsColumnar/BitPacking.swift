@@ -50,6 +50,48 @@ struct BitWriter {
     }
 }
 
+/// Appends unsigned integers to a zeroed packed stream in order, a whole
+/// 64-bit word at a time: where ``BitWriter`` reads and rewrites one or two
+/// words per value, this keeps the word being filled in a register.
+///
+/// Each value may have its own width, so a delta column's miniblocks, each at
+/// its own width, are one stream. Call ``finish()`` after the last value.
+struct BitStreamWriter {
+    /// Where the next whole word goes.
+    private var cursor: UnsafeMutableRawPointer
+    /// The bits not yet stored, from bit 0.
+    private var word: UInt64 = 0
+    /// How many bits of ``word`` are filled, 0..<64.
+    private var filled = 0
+
+    /// A writer at the first byte of a zeroed stream, which must be followed by
+    /// `BitPacking.tailPadding` bytes: ``finish()`` stores a whole word.
+    @inline(__always)
+    init(at base: UnsafeMutableRawPointer) { cursor = base }
+
+    /// Appends `value`, which must fit in `width` (0...64) bits.
+    @inline(__always)
+    mutating func append(_ value: UInt64, width: Int) {
+        word |= value << UInt64(filled)
+        let total = filled &+ width
+        if total >= 64 {
+            cursor.storeBytes(of: word, as: UInt64.self)
+            cursor += 8
+            filled = total &- 64
+            // The bits of `value` that did not fit, or none.
+            word = filled == 0 ? 0 : value >> UInt64(width &- filled)
+        } else {
+            filled = total
+        }
+    }
+
+    /// Stores the bits of the last, partly filled word.
+    @inline(__always)
+    func finish() {
+        if filled > 0 { cursor.storeBytes(of: word, as: UInt64.self) }
+    }
+}
+
 /// Reads unsigned integers of one width from a packed stream, in place.
 struct BitReader {
     /// The first byte of the stream.

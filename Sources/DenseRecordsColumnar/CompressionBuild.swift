@@ -59,8 +59,7 @@ enum CompressionBuild {
             for block in production {
                 let range = blocks[block]
                 records.copyRecords(atOffsets: UnsafeBufferPointer(rebasing: order[range]), to: rows)
-                for k in 0..<range.count { try builder.append(rows[k]) }
-                try builder.flush()
+                try builder.appendBlock(UnsafeBufferPointer(start: rows, count: range.count))
             }
             try builder.reorderBlocks(production)
         }

@@ -233,8 +233,10 @@ struct IntegerColumnPlan {
         var cursor = out + Self.headerBytes
         switch encoding {
         case .frameOfReference:
-            let writer = BitWriter(base: cursor, width: width)
-            for i in 0..<count { writer.store(UInt64(bitPattern: values[i] &- base), at: i) }
+            var writer = BitStreamWriter(at: cursor)
+            let width = self.width
+            for i in 0..<count { writer.append(UInt64(bitPattern: values[i] &- base), width: width) }
+            writer.finish()
         case .delta:
             let checkpoints = (count + Self.checkpointInterval - 1) / Self.checkpointInterval
             let checkpointWriter = BitWriter(base: cursor, width: checkpointWidth)
@@ -252,23 +254,28 @@ struct IntegerColumnPlan {
             let deltas = cursor + alignedTo8(2 * exceptionCount)
             let packed = deltas + 8 * exceptionCount
             var e = 0
-            var bit = 0
+            // The miniblocks are one stream: miniblock m starts where m - 1 ends. A
+            // miniblock's slots past the last value stay zero.
+            var writer = BitStreamWriter(at: packed)
             for (m, w8) in miniblockWidths.enumerated() {
                 let w = Int(w8)
                 let mask = BitPacking.mask(w)
                 let start = m * Self.miniblockSize
-                for j in start..<Swift.min(count, start + Self.miniblockSize) {
+                let end = Swift.min(count, start + Self.miniblockSize)
+                for j in start..<end {
                     let z = scratch[j]
                     if z & ~mask != 0 {
                         positions.storeBytes(of: UInt16(j - 1), toByteOffset: 2 * e, as: UInt16.self)
                         deltas.storeBytes(of: values[j] &- values[j - 1], toByteOffset: 8 * e, as: Int64.self)
                         e += 1
+                        writer.append(0, width: w)
                     } else {
-                        Bits.store(z, at: bit + (j - start) * w, width: w, in: packed)
+                        writer.append(z, width: w)
                     }
                 }
-                bit += Self.miniblockSize * w
+                for _ in end..<(start + Self.miniblockSize) { writer.append(0, width: w) }
             }
+            writer.finish()
         }
     }
 }

@@ -45,6 +45,28 @@ func copyBlocks(_ store: CompressedRecords) -> (OwnedBytes, [Int]) {
         #expect(store.recordOrdering == .sensorThenTime)
     }
 
+    @Test("Zone maps keep the sign of the first zero, as including records one by one does", arguments: [UInt64(1), 2, 3, 4])
+    func zoneMapZerosKeepTheirSign(seed: UInt64) throws {
+        var generator = SeededRandomNumberGenerator(seed: seed)
+        // Blocks whose smallest (or largest) value is a zero of either sign, with
+        // zeros at random places, so that the first zero falls in any lane.
+        let sign: Double = seed % 2 == 0 ? 1 : -1
+        let input = (0..<4_000).map { i in
+            let pick = generator.next() % 8
+            let value: Double = pick == 0 ? 0.0 : pick == 1 ? -0.0 : pick == 2 ? .nan : sign * Double(generator.next() % 500 + 1) / 4
+            return SensorRecord(sensor_record_t(sensor_id: UInt32(i / 1_000), timestamp_ns: Int64(i), value: value, unit: 1))
+        }
+        let store = try CompressedRecords(compressing: input, options: ColumnarOptions(recordsPerBlock: 7 + Int(seed)))
+        let model = modelOrder(input)
+        for block in 0..<store.blockCount {
+            let zone = store.zoneMap(ofBlock: block)
+            let expected = modelZoneMap(model[store.indices(ofBlock: block)])
+            #expect(zone == expected)
+            #expect(zone.minValue.bitPattern == expected.minValue.bitPattern, "block \(block)")
+            #expect(zone.maxValue.bitPattern == expected.maxValue.bitPattern, "block \(block)")
+        }
+    }
+
     @Test func perSensorLookupsMatchTheModel() throws {
         let store = try CompressedRecords(compressing: input, options: ColumnarOptions(recordsPerBlock: 256))
         let model = modelOrder(input)
