@@ -146,16 +146,19 @@ struct BlockBuilder: ~Copyable {
     /// one by one in order, and whether they are ordered by sensor, then time.
     ///
     /// Column by column, so that each loop is short, and the values' minimum
-    /// and maximum in four independent lanes rather than one chain of
-    /// dependent comparisons.
+    /// and maximum in two lanes of vector compares rather than one chain of
+    /// dependent, branching comparisons.
     private func pendingZoneMap(count n: Int) -> (ZoneMap, sorted: Bool) {
         var zone = ZoneMap()
         zone.recordCount = n
-        var sorted = true
-        for i in 1..<Swift.max(n, 1) where (sensorIDs[i - 1], timestamps[i - 1]) > (sensorIDs[i], timestamps[i]) {
-            sorted = false
-            break
+        // Out of order anywhere: a pair whose sensor decreases, or whose sensor
+        // stays and whose time decreases. Without a branch per record.
+        var disorder = false
+        for i in 1..<Swift.max(n, 1) {
+            let (s0, s1) = (sensorIDs[i &- 1], sensorIDs[i])
+            disorder = disorder || (s0 > s1) || (s0 == s1 && timestamps[i &- 1] > timestamps[i])
         }
+        let sorted = !disorder
         if sorted, n > 0, sensorIDs[0] == sensorIDs[n - 1] {
             // One sensor's records in time order: the ends are the extremes.
             zone.minSensorID = sensorIDs[0]
@@ -174,31 +177,27 @@ struct BlockBuilder: ~Copyable {
             zone.minUnitCode = Swift.min(zone.minUnitCode, units[i])
             zone.maxUnitCode = Swift.max(zone.maxUnitCode, units[i])
         }
-        var low = SIMD4<Double>(repeating: .infinity)
-        var high = SIMD4<Double>(repeating: -.infinity)
+        // Lanes of two, compared and selected without branches; a NaN compares
+        // false, so it never replaces an extreme, and is counted on the side.
+        var low = SIMD2<Double>(repeating: .infinity)
+        var high = SIMD2<Double>(repeating: -.infinity)
         var nanCount = 0
-        @inline(__always) func include(_ value: Double, lane: Int) {
-            if value.isNaN {
-                nanCount &+= 1
-            } else {
-                if value < low[lane] { low[lane] = value }
-                if value > high[lane] { high[lane] = value }
-            }
-        }
         var i = 0
-        while i &+ 4 <= n {
-            include(values[i], lane: 0)
-            include(values[i &+ 1], lane: 1)
-            include(values[i &+ 2], lane: 2)
-            include(values[i &+ 3], lane: 3)
-            i &+= 4
+        while i &+ 2 <= n {
+            let value = SIMD2(values[i], values[i &+ 1])
+            low.replace(with: value, where: value .< low)
+            high.replace(with: value, where: value .> high)
+            nanCount &+= (value[0].isNaN ? 1 : 0) &+ (value[1].isNaN ? 1 : 0)
+            i &+= 2
         }
-        while i < n {
-            include(values[i], lane: 0)
-            i &+= 1
+        if i < n {
+            let value = values[i]
+            if value.isNaN { nanCount &+= 1 }
+            if value < low[0] { low[0] = value }
+            if value > high[0] { high[0] = value }
         }
         zone.nanCount = nanCount
-        for lane in 0..<4 {
+        for lane in 0..<2 {
             zone.minValue = Swift.min(zone.minValue, low[lane])
             zone.maxValue = Swift.max(zone.maxValue, high[lane])
         }
