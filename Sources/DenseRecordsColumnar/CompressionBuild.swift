@@ -15,12 +15,17 @@ enum CompressionBuild {
         guard (1...ColumnarOptions.maximumRecordsPerBlock).contains(blockSize) else { throw .invalidBlockSize(blockSize) }
         let n = records.count
         guard n <= recordLimit else { throw .tooManyRecords(count: n, limit: recordLimit) }
-        // Pass 1: the sensor id range, and whether the input is already in order.
+        // Pass 1: the sensor id range, whether the input is already in order, and
+        // the census grouping needs when it is not (see `SensorCensus`).
         var minSensor = UInt32.max
         var maxSensor: UInt32 = 0
         var inOrder = true
         var previousSensor: UInt32 = 0
         var previousTime = Int64.min
+        let census = SensorCensus(firstSensor: records.first?.sensorID ?? 0)
+        defer { census.deallocate() }
+        var censusComplete = true
+        let (censusBase, counts, lastTimes, unsorted) = (census.base, census.counts, census.lastTimes, census.unsorted)
         records.forEachChunk { chunk in
             for record in chunk {
                 let sensor = record.sensor_id
@@ -30,6 +35,14 @@ enum CompressionBuild {
                 if sensor < previousSensor || (sensor == previousSensor && time < previousTime) { inOrder = false }
                 previousSensor = sensor
                 previousTime = time
+                let d = Int(sensor &- censusBase)
+                if d < SensorCensus.width {
+                    counts[d] &+= 1
+                    if time < lastTimes[d] { unsorted[d] = true }
+                    lastTimes[d] = time
+                } else {
+                    censusComplete = false
+                }
             }
         }
         var builder = try BlockBuilder(blockSize: blockSize, expectedRecords: n)
@@ -43,7 +56,8 @@ enum CompressionBuild {
             }
             if let failure { throw failure }
         } else {
-            let (order, runs) = try groupedOrder(records, minSensor: minSensor, maxSensor: maxSensor)
+            let (order, runs) = try groupedOrder(
+                records, minSensor: minSensor, maxSensor: maxSensor, census: censusComplete ? census : nil)
             defer { order.deallocate() }
             // The blocks, as ranges of the grouped order, cut as the builder cuts them.
             let blocks = blockRanges(runs: runs, blockSize: blockSize, cutMinimum: builder.sensorCutMinimum)
@@ -93,13 +107,16 @@ enum CompressionBuild {
     /// then each sensor's positions sorted by timestamp where they are not
     /// already; and the boundaries of each sensor's run in that order, from 0
     /// to the record count.
+    ///
+    /// A complete `census` holds every sensor's count already, so the records
+    /// are read once here instead of twice.
     static func groupedOrder<S: ChunkedRecords>(
-        _ records: S, minSensor: UInt32, maxSensor: UInt32
+        _ records: S, minSensor: UInt32, maxSensor: UInt32, census: SensorCensus?
     ) throws(ColumnarError) -> (order: UnsafeMutableBufferPointer<UInt32>, runs: [Int]) {
         let n = records.count
         let range = Int(maxSensor - minSensor) + 1
         // Sensor ids dense enough index a table directly; others go through a dictionary.
-        let direct = range <= max(65_536, n / 4)
+        let direct = census != nil || range <= max(65_536, n / 4)
         var dictionary: [UInt32: Int] = [:]
         var slotCount = range
         if !direct {
@@ -129,12 +146,21 @@ enum CompressionBuild {
         let unsorted = UnsafeMutableBufferPointer<Bool>.allocate(capacity: slotCount)
         defer { unsorted.deallocate() }
         unsorted.initialize(repeating: false)
-        records.forEachChunk { chunk in
-            for record in chunk {
-                let s = slot(record.sensor_id)
-                next[s &+ 1] &+= 1
-                if record.timestamp_ns < lastTime[s] { unsorted[s] = true }
-                lastTime[s] = record.timestamp_ns
+        if let census {
+            // The census window starts at or below the smallest id and covers the largest.
+            let offset = Int(minSensor - census.base)
+            for s in 0..<slotCount {
+                next[s &+ 1] = census.counts[offset &+ s]
+                unsorted[s] = census.unsorted[offset &+ s]
+            }
+        } else {
+            records.forEachChunk { chunk in
+                for record in chunk {
+                    let s = slot(record.sensor_id)
+                    next[s &+ 1] &+= 1
+                    if record.timestamp_ns < lastTime[s] { unsorted[s] = true }
+                    lastTime[s] = record.timestamp_ns
+                }
             }
         }
         for s in 0..<slotCount { next[s + 1] += next[s] }
@@ -159,5 +185,39 @@ enum CompressionBuild {
             }
         }
         return (order, starts)
+    }
+}
+
+/// Per sensor id in a window of ``width`` ids from ``base``: how many records
+/// it has and whether its timestamps ever decrease, counted during the first
+/// pass over the input so that grouping need not read the input again to count.
+/// An id outside the window makes the census incomplete, and grouping counts
+/// on its own. The window is placed to hold the first record's id and, where
+/// it can, the ids below it.
+struct SensorCensus {
+    /// The ids the window covers: 64 KiB of counts, as much again of timestamps.
+    static let width = 4_096
+    let base: UInt32
+    let counts: UnsafeMutablePointer<Int>
+    let lastTimes: UnsafeMutablePointer<Int64>
+    let unsorted: UnsafeMutablePointer<Bool>
+
+    init(firstSensor: UInt32) {
+        let half = UInt32(Self.width / 2)
+        // The window must not wrap past UInt32.max: an id below `base` then
+        // lies at least `width` past it, outside.
+        base = Swift.min(firstSensor < half ? 0 : firstSensor - half, UInt32.max - UInt32(Self.width - 1))
+        counts = .allocate(capacity: Self.width)
+        counts.initialize(repeating: 0, count: Self.width)
+        lastTimes = .allocate(capacity: Self.width)
+        lastTimes.initialize(repeating: .min, count: Self.width)
+        unsorted = .allocate(capacity: Self.width)
+        unsorted.initialize(repeating: false, count: Self.width)
+    }
+
+    func deallocate() {
+        counts.deallocate()
+        lastTimes.deallocate()
+        unsorted.deallocate()
     }
 }

@@ -262,6 +262,17 @@ struct IntegerColumnPlan {
                 let mask = BitPacking.mask(w)
                 let start = m * Self.miniblockSize
                 let end = Swift.min(count, start + Self.miniblockSize)
+                // A miniblock without exceptions (the common case) is written
+                // without a test per value, and at width 0 not at all.
+                var over: UInt64 = 0
+                for j in start..<end { over |= scratch[j] & ~mask }
+                if over == 0 {
+                    if w > 0 {
+                        for j in start..<end { writer.append(scratch[j], width: w) }
+                        for _ in end..<(start + Self.miniblockSize) { writer.append(0, width: w) }
+                    }
+                    continue
+                }
                 for j in start..<end {
                     let z = scratch[j]
                     if z & ~mask != 0 {

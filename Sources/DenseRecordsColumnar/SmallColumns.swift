@@ -127,6 +127,18 @@ struct UnitColumnPlan {
 
     init(planning units: UnsafeBufferPointer<UInt8>) {
         count = units.count
+        // One unit throughout, the common block: one run, found by a loop of compares.
+        if let first = units.first {
+            var differs = false
+            for unit in units { differs = differs || unit != first }
+            if !differs {
+                runs = 1
+                codes = [first]
+                width = 0
+                encoding = .runs
+                return
+            }
+        }
         var present = [Bool](repeating: false, count: 256)
         var runs = 0
         var previous: Int = -1
@@ -151,6 +163,11 @@ struct UnitColumnPlan {
             out.storeBytes(of: UInt32(runs), toByteOffset: 4, as: UInt32.self)
             let codesOut = out + 8
             let endsOut = out + 8 + alignedTo4(runs)
+            if runs == 1, let first = units.first {
+                codesOut.storeBytes(of: first, as: UInt8.self)
+                endsOut.storeBytes(of: UInt32(units.count), as: UInt32.self)
+                return
+            }
             var run = 0
             for i in 0..<units.count where i + 1 == units.count || units[i + 1] != units[i] {
                 codesOut.storeBytes(of: units[i], toByteOffset: run, as: UInt8.self)

@@ -102,6 +102,38 @@ func comparisonQueries(sensors: [UInt32]) -> [RecordQuery] {
         expectRandomAccessMatchesModel(store, input: input, seed: seed)
     }
 
+    /// Sensor id pools for ``interleavedSensorIDs(first:pool:)``: the first record's
+    /// id and the ids the others draw from, within, across and around the edges of
+    /// the first pass's census window (4,096 ids placed around the first id),
+    /// including ids near both ends of `UInt32`, where a window must not wrap.
+    static let sensorPools: [(UInt32, [UInt32])] = [
+        (5, Array(0...40)),
+        (3_000, [900, 4_000] + Array(stride(from: 900, through: 4_000, by: 97))),
+        (3_000, [950, 5_200] + Array(stride(from: 950, through: 5_200, by: 131))),
+        (70_000, [67_953, 72_048] + Array(stride(from: 67_953, through: 72_048, by: 211))),
+        (.max, Array(UInt32.max - 60 ... UInt32.max)),
+        (.max, Array(UInt32.max - 30 ... UInt32.max) + Array(0...30)),
+        (1, Array(0...30) + Array(UInt32.max - 30 ... UInt32.max)),
+    ]
+
+    @Test(
+        "Interleaved sensors, some out of time order: the first pass's census and the counting pass group alike",
+        arguments: sensorPools)
+    func interleavedSensorIDs(first: UInt32, pool: [UInt32]) throws {
+        var generator = SeededRandomNumberGenerator(seed: UInt64(first) &+ UInt64(pool.count))
+        var clock = [UInt32: Int64]()
+        let input = (0..<9_000).map { i in
+            let sensor = i == 0 ? first : pool[Int(generator.next() % UInt64(pool.count))]
+            // Every third sensor's clock sometimes steps back.
+            let step: Int64 = sensor % 3 == 0 && generator.next() % 5 == 0 ? -2_500 : 1_000
+            clock[sensor, default: 0] += step
+            return SensorRecord(sensor_record_t(
+                sensor_id: sensor, timestamp_ns: clock[sensor]!, value: adversarialValue(&generator), unit: 1))
+        }
+        let store = try CompressedRecords(compressing: input, options: ColumnarOptions(recordsPerBlock: 300))
+        expectMatchesModel(store, input: input)
+    }
+
     @Test func singleAdversarialRecordsEachRoundTrip() throws {
         var generator = SeededRandomNumberGenerator(seed: 51)
         for timestamp in [Int64.min, .max, 0, -1] {
