@@ -29,6 +29,8 @@ struct BlockBuilder: ~Copyable {
     private let scratch: UnsafeMutablePointer<UInt64>
     private let exceptionPositions: UnsafeMutablePointer<UInt16>
     private var pending = 0
+    /// The decimal exponent of the last block of decimals: the next block's value planner tries it first.
+    private var valueExponentHint = 2
 
     init(blockSize: Int, expectedRecords: Int) throws(ColumnarError) {
         self.blockSize = blockSize
@@ -94,7 +96,9 @@ struct BlockBuilder: ~Copyable {
         let ids = UnsafeBufferPointer(start: sensorIDs, count: n)
         let sensorRuns = SensorColumn.runCount(ids)
         let sensorBytes = SensorColumn.byteCount(runs: sensorRuns)
-        let timestampPlan = IntegerColumnPlan(planning: UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch)
+        let timestampPlan = IntegerColumnPlan(
+            planning: UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch,
+            range: zone.minTimestamp...zone.maxTimestamp)
         let timestampBytes = timestampPlan.byteCount
         let unitPlan = UnitColumnPlan(planning: UnsafeBufferPointer(start: units, count: n))
         let unitBytes = unitPlan.byteCount
@@ -109,7 +113,8 @@ struct BlockBuilder: ~Copyable {
         timestampPlan.write(UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch, to: block + timestampOffset)
         let valuePlan = ValueColumnPlan(
             planning: UnsafeBufferPointer(start: values, count: n), integers: integers, scratch: scratch,
-            exceptionPositions: exceptionPositions)
+            exceptionPositions: exceptionPositions, exponentHint: valueExponentHint)
+        if valuePlan.encoding != .plain { valueExponentHint = valuePlan.exponent }
         let unitOffset = valueOffset + valuePlan.byteCount
         let byteCount = unitOffset + unitBytes
         try reserve(used + byteCount)

@@ -107,14 +107,22 @@ struct IntegerColumnPlan {
 
     /// Chooses the smaller encoding for `values`, using `scratch` (at least
     /// `values.count` elements) for the zigzagged deltas, which ``write(_:scratch:to:)`` reuses.
-    init(planning values: UnsafeBufferPointer<Int64>, scratch: UnsafeMutablePointer<UInt64>) {
+    ///
+    /// - Parameter range: The smallest and largest of `values`, when the
+    ///   caller knows them (a zone map does); else they are found here.
+    init(planning values: UnsafeBufferPointer<Int64>, scratch: UnsafeMutablePointer<UInt64>, range: ClosedRange<Int64>? = nil) {
         let n = values.count
         count = n
         var low = Int64.max
         var high = Int64.min
-        for x in values {
-            low = Swift.min(low, x)
-            high = Swift.max(high, x)
+        if let range {
+            low = range.lowerBound
+            high = range.upperBound
+        } else {
+            for x in values {
+                low = Swift.min(low, x)
+                high = Swift.max(high, x)
+            }
         }
         if n == 0 { low = 0; high = 0 }
         base = n > 0 ? values[0] : 0

@@ -71,6 +71,45 @@ struct ValueColumnModelTests {
         #expect(ValueColumnPlan.roundedToEven(.nan).isNaN)
     }
 
+    @Test("The exponent search gives the full scan's choice whatever the hint", arguments: [UInt64(1), 2, 3, 4, 5, 6])
+    func exponentHintNeverChangesTheChoice(seed: UInt64) {
+        var generator = SeededRandomNumberGenerator(seed: seed)
+        for round in 0..<40 {
+            // Values with 0...6 decimals or trailing zeros, some exceptions, different sizes.
+            let count = [1, 7, 64, 65, 500, 4_096][round % 6]
+            let digits = Int(generator.next() % 9) - 2
+            let values: [Double] = (0..<count).map { _ in
+                if generator.next() % 10 == 0 { return adversarialValue(&generator) }
+                let n = Double(Int64(generator.next() % 2_000_001) - 1_000_000)
+                return digits >= 0 ? Double(String(format: "%.\(digits)f", n / pow(10, Double(digits))))! : n * pow(10, Double(-digits))
+            }
+            // The reference: every exponent counted in full, the fewest failures, ties to the smaller.
+            let step = max(1, count / 64)
+            var expected = 0
+            var fewest = Int.max
+            for e in ValueColumnPlan.exponents {
+                let power = exactPowersOfTen[Int(e.magnitude)]
+                let failures = stride(from: 0, to: count, by: step).filter {
+                    ValueColumnPlan.decimalInteger(values[$0], exponent: e, power: power) == nil
+                }.count
+                if failures < fewest { fewest = failures; expected = e }
+            }
+            var plans: [(ValueEncoding, Int, Int)] = []
+            for hint in [-11, -10, -3, 0, 2, 5, 18, 19] {
+                let integers = UnsafeMutablePointer<Int64>.allocate(capacity: count)
+                let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+                let positions = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
+                defer { integers.deallocate(); scratch.deallocate(); positions.deallocate() }
+                let plan = values.withUnsafeBufferPointer {
+                    ValueColumnPlan(planning: $0, integers: integers, scratch: scratch, exceptionPositions: positions, exponentHint: hint)
+                }
+                if plan.encoding != .plain { #expect(plan.exponent == expected, "round \(round), hint \(hint)") }
+                plans.append((plan.encoding, plan.exponent, plan.exceptionCount))
+            }
+            #expect(plans.allSatisfy { $0 == plans[0] }, "round \(round): \(plans)")
+        }
+    }
+
     @Test("A scaled decimal's exponent must make an exact factor")
     func scaledExponentIsValidated() {
         let section = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
