@@ -202,15 +202,36 @@ struct ValueColumnPlan {
         into integers: UnsafeMutablePointer<Int64>, exceptionPositions: UnsafeMutablePointer<UInt16>
     ) -> (exceptions: Int, range: ClosedRange<Int64>)? {
         let n = values.count
+        guard n > 0 else { return nil }
         let power = exactPowersOfTen[Int(e.magnitude)]
         let upscale = Self.upscale(exponent: e)
+        // Pass 1, without a branch per value: each value's integer, and the
+        // positions of those that do not round-trip quickly (below 2^51 in
+        // magnitude, by the cheap rounding), which pass 2 looks at again. They
+        // are few: exceptions, and integers from 2^51 to 2^53.
+        var flagged = 0
+        @inline(__always) func quick(_ i: Int, _ x: Double, _ decode: (Int64) -> Double) {
+            let value = values[i]
+            let small = x.magnitude < 2_251_799_813_685_248.0  // 2^51; false for NaN
+            let m = Int64(small ? (x + 6_755_399_441_055_744.0) - 6_755_399_441_055_744.0 : 0)
+            integers[i] = m
+            let holds = small && decode(m).bitPattern == value.bitPattern
+            exceptionPositions[flagged] = UInt16(truncatingIfNeeded: i)
+            flagged &+= holds ? 0 : 1
+        }
+        if kind == .scaledDecimal {
+            for i in 0..<n { quick(i, values[i] * power) { scaledDecoded($0, upscale: upscale) } }
+        } else if e >= 0 {
+            for i in 0..<n { quick(i, values[i] * power) { Double($0) / power } }
+        } else {
+            for i in 0..<n { quick(i, values[i] / power) { Double($0) * power } }
+        }
+        // Pass 2, in order: a flagged value whose integer holds after all (the
+        // full check) keeps it; any other is an exception, repeating the integer
+        // before it (or, before the first integer, the first), which costs a zero delta.
         var exceptions = 0
-        var leading = 0
-        var previous: Int64?
-        // An exception repeats an integer already written, so the good ones bound them all.
-        var low = Int64.max
-        var high = Int64.min
-        for i in 0..<n {
+        for f in 0..<flagged {
+            let i = Int(exceptionPositions[f])
             let value = values[i]
             let scaled = roundedToEven(e >= 0 ? value * power : value / power)
             var good: Int64?
@@ -228,21 +249,28 @@ struct ValueColumnPlan {
             }
             if let good {
                 integers[i] = good
-                low = Swift.min(low, good)
-                high = Swift.max(high, good)
-                if previous == nil {
-                    // The exceptions before the first integer repeat it.
-                    for j in 0..<leading { integers[j] = good }
-                }
-                previous = good
             } else {
-                integers[i] = previous ?? 0
-                if previous == nil { leading += 1 }
+                integers[i] = i > 0 ? integers[i &- 1] : 0
                 exceptionPositions[exceptions] = UInt16(truncatingIfNeeded: i)
-                exceptions += 1
+                exceptions &+= 1
             }
         }
-        return previous == nil ? nil : (exceptions, low...high)
+        guard exceptions < n else { return nil }
+        // Exceptions before the first integer repeat it.
+        var leading = 0
+        while leading < exceptions, Int(exceptionPositions[leading]) == leading { leading &+= 1 }
+        if leading > 0 {
+            let first = integers[leading]
+            for j in 0..<leading { integers[j] = first }
+        }
+        // An exception repeats an integer already there, so all of them bound the column.
+        var low = Int64.max
+        var high = Int64.min
+        for i in 0..<n {
+            low = Swift.min(low, integers[i])
+            high = Swift.max(high, integers[i])
+        }
+        return (exceptions, low...high)
     }
 
     /// Writes the section into `out` (``byteCount`` zeroed bytes), with the
