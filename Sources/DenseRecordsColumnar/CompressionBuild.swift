@@ -58,7 +58,6 @@ enum CompressionBuild {
         } else {
             let (order, runs) = try groupedOrder(
                 records, minSensor: minSensor, maxSensor: maxSensor, census: censusComplete ? census : nil)
-            defer { order.deallocate() }
             // The blocks, as ranges of the grouped order, cut as the builder cuts them.
             let blocks = blockRanges(runs: runs, blockSize: blockSize, cutMinimum: builder.sensorCutMinimum)
             // Built in the order of their first input position, not the store's: the
@@ -66,15 +65,19 @@ enum CompressionBuild {
             // another while it is in cache, where building sensor by sensor would read
             // the whole input once per sensor. `reorderBlocks` puts them in store order.
             let production = blocks.indices.sorted { order[blocks[$0].lowerBound] < order[blocks[$1].lowerBound] }
-            // Gathered a block at a time through the store's own reads: one call per
-            // block, not a generic subscript call per record.
-            let rows = UnsafeMutablePointer<sensor_record_t>.allocate(capacity: blockSize)
-            defer { rows.deallocate() }
-            for block in production {
-                let range = blocks[block]
-                records.copyRecords(atOffsets: UnsafeBufferPointer(rebasing: order[range]), to: rows)
-                try builder.appendBlock(UnsafeBufferPointer(start: rows, count: range.count))
+            do {
+                defer { order.deallocate() }
+                // Gathered a block at a time through the store's own reads: one call per
+                // block, not a generic subscript call per record.
+                let rows = UnsafeMutablePointer<sensor_record_t>.allocate(capacity: blockSize)
+                defer { rows.deallocate() }
+                for block in production {
+                    let range = blocks[block]
+                    records.copyRecords(atOffsets: UnsafeBufferPointer(rebasing: order[range]), to: rows)
+                    try builder.appendBlock(UnsafeBufferPointer(start: rows, count: range.count))
+                }
             }
+            // The positions are freed first: the copy holds the output twice, briefly.
             try builder.reorderBlocks(production)
         }
         try builder.flush()
