@@ -68,6 +68,25 @@ struct IntegerColumnModelTests {
         }
     }
 
+    @Test("Frame of reference at every width sums and decodes exactly, whole groups of eight and the rest", arguments: Array(0...64))
+    func everyFrameOfReferenceWidth(width: Int) {
+        var generator = SeededRandomNumberGenerator(seed: 0xF0 &+ UInt64(width))
+        for count in [1, 7, 8, 9, 63, 100, 4_096] {
+            // Random values within `width` bits of a base: no delta is narrower.
+            let base = Int64(bitPattern: generator.next()) >> 2
+            let values: [Int64] = (0..<count).map { _ in
+                base &+ Int64(bitPattern: width == 0 ? 0 : generator.next() >> (64 - width))
+            }
+            let (plan, decoded, readAt, sum) = roundTrip(values)
+            #expect(decoded == values, "width \(width), count \(count)")
+            #expect(readAt == values, "width \(width), count \(count)")
+            #expect(sum == modelSum(values), "width \(width), count \(count)")
+            if width >= 2, count >= 100 {
+                #expect(plan.encoding == .frameOfReference, "width \(width), count \(count): \(plan.encoding)")
+            }
+        }
+    }
+
     @Test("Every delta width, the specialized ones and the general loop, sums and decodes exactly", arguments: Array(0...64))
     func everyDeltaWidth(width: Int) {
         var generator = SeededRandomNumberGenerator(seed: 0x51D0 &+ UInt64(width))
