@@ -78,7 +78,6 @@ extension IntegerColumnReader {
         while first < n {
             let w = uniformWidth >= 0 ? uniformWidth : Int(widths.load(fromByteOffset: miniblock, as: UInt8.self))
             let end = Swift.min(n, first &+ miniblockSize)
-            let mask = BitPacking.mask(w)
             if first > 0, end &- first == miniblockSize, nextException >= end, smallReference, x.magnitude < 1 << 56,
                 let (partial, running) = Self.zigzagPrefixSums(packed + (bit >> 3), width: w)
             {
@@ -89,19 +88,11 @@ extension IntegerColumnReader {
             } else {
                 // Values below 2^57 in magnitude add up in 64 bits, 32 at a time.
                 var partial: Int64 = 0
-                for j in Swift.max(first, 1)..<end {
-                    var delta = reference
-                    if w != 0 {
-                        let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
-                        delta = delta &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
-                    }
-                    if _slowPath(j == nextException) {
-                        delta = exceptionDeltas.load(fromByteOffset: 8 &* exception, as: Int64.self)
-                        exception &+= 1
-                        nextException = exception < exceptionCount ? exceptionPosition(exception) : Int.max
-                    }
-                    x = x &+ delta
-                    if x.magnitude < 1 << 57 { partial &+= x } else { total &+= Int128(x) }
+                decodeMiniblock(
+                    Swift.max(first, 1)..<end, first: first, bit: bit, width: w, x: &x, exception: &exception,
+                    nextException: &nextException
+                ) { _, value in
+                    if value.magnitude < 1 << 57 { partial &+= value } else { total &+= Int128(value) }
                 }
                 total &+= Int128(partial)
             }

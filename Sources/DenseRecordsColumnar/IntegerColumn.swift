@@ -571,25 +571,43 @@ struct IntegerColumnReader {
                         body(j, x)
                     }
                 } else {
-                    for j in start..<end {
-                        var delta = reference
-                        if w != 0 {
-                            let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
-                            delta = delta &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
-                        }
-                        if _slowPath(j == nextException) {
-                            delta = exceptionDeltas.load(fromByteOffset: 8 &* exception, as: Int64.self)
-                            exception &+= 1
-                            nextException = exception < exceptionCount ? exceptionPosition(exception) : Int.max
-                        }
-                        x = x &+ delta
-                        body(j, x)
-                    }
+                    decodeMiniblock(
+                        start..<end, first: first, bit: bit, width: w, x: &x, exception: &exception,
+                        nextException: &nextException, body)
                 }
                 bit &+= IntegerColumnPlan.miniblockSize &* w
                 first = end
                 miniblock &+= 1
             }
+        }
+    }
+
+    /// Decodes the values at `positions` of the delta miniblock that starts
+    /// at value `first` and bit `bit`, at width `width`, one at a time, with
+    /// exceptions patched: the general loop, for any width and any miniblock.
+    ///
+    /// `x` is the value before the first position and becomes the last one;
+    /// `exception` and `nextException` are the exception cursor, advanced past
+    /// the positions.
+    @inline(__always)
+    func decodeMiniblock(
+        _ positions: Range<Int>, first: Int, bit: Int, width w: Int, x: inout Int64, exception: inout Int,
+        nextException: inout Int, _ body: (_ position: Int, _ value: Int64) -> Void
+    ) {
+        let mask = BitPacking.mask(w)
+        for j in positions {
+            var delta = reference
+            if w != 0 {
+                let z = Bits.load(at: bit &+ (j &- first) &* w, width: w, mask: mask, from: packed)
+                delta = delta &+ Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+            }
+            if _slowPath(j == nextException) {
+                delta = exceptionDeltas.load(fromByteOffset: 8 &* exception, as: Int64.self)
+                exception &+= 1
+                nextException = exception < exceptionCount ? exceptionPosition(exception) : Int.max
+            }
+            x = x &+ delta
+            body(j, x)
         }
     }
 

@@ -11,6 +11,44 @@ private func statusBytes(_ field: String) -> Int {
     return (line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) << 10
 }
 
+/// Eight sensors of 400,000 readings at 1 s with two-decimal random-walk
+/// values: sensor by sensor (`grouped`), or taking turns reading by reading.
+private func readings(grouped: Bool) -> [sensor_record_t] {
+    let sensors = 8
+    let perSensor = 400_000
+    var records: [sensor_record_t] = []
+    records.reserveCapacity(sensors * perSensor)
+    var steps = [Int64](repeating: 10_000, count: sensors)
+    func append(_ sensor: Int, _ i: Int) {
+        steps[sensor] += Int64((i &* 7_919 &+ sensor) % 201) - 100
+        records.append(sensor_record_t(
+            sensor_id: UInt32(sensor), timestamp_ns: 1_700_000_000_000_000_000 + Int64(i) * 1_000_000_000,
+            value: Double(steps[sensor]) / 100, unit: 1))
+    }
+    if grouped {
+        for sensor in 0..<sensors { for i in 0..<perSensor { append(sensor, i) } }
+    } else {
+        for i in 0..<perSensor { for sensor in 0..<sensors { append(sensor, i) } }
+    }
+    return records
+}
+
+/// Compresses `records` in this (child) process and exits 0 when the resident
+/// high-water mark grew by at most `allowance(output bytes)`, 1 when it grew by
+/// more; it prints the figures either way.
+private func exitAfterCheckingPeak(of records: [sensor_record_t], allowance: (_ output: Int) -> Int) -> Never {
+    // Peak resident size is reset to the current one (proc(5), clear_refs "5").
+    guard (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil else { exit(3) }
+    let before = statusBytes("VmRSS")
+    let store = records.withUnsafeBufferPointer { try? CompressedRecords(compressing: $0) }
+    guard let store else { exit(4) }
+    let grew = statusBytes("VmHWM") - before
+    let output = store.storageStatistics.totalBytes
+    let bound = allowance(output)
+    print("peak grew by \(grew) bytes; output \(output), bound \(bound)")
+    exit(grew <= bound ? 0 : 1)
+}
+
 @Suite("Memory while compressing")
 struct CompressionMemoryTests {
     /// The bound: at most one block beyond input plus output. Grouped input
@@ -23,31 +61,9 @@ struct CompressionMemoryTests {
         .enabled(if: !sanitizerActive, "skipped under sanitizers: their shadow memory and quarantine move resident bytes"))
     func peakIsOutputPlusOneBlock() async {
         let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
-            let sensors = 8
-            let perSensor = 400_000
-            var records: [sensor_record_t] = []
-            records.reserveCapacity(sensors * perSensor)
-            for sensor in 0..<sensors {
-                var steps: Int64 = 10_000
-                for i in 0..<perSensor {
-                    steps += Int64((i &* 7_919 &+ sensor) % 201) - 100
-                    records.append(sensor_record_t(
-                        sensor_id: UInt32(sensor), timestamp_ns: 1_700_000_000_000_000_000 + Int64(i) * 1_000_000_000,
-                        value: Double(steps) / 100, unit: 1))
-                }
+            exitAfterCheckingPeak(of: readings(grouped: true)) { output in
+                output + ColumnarOptions.defaultRecordsPerBlock * (21 + 42) + 2 << 20
             }
-            // Peak resident size is reset to the current one (proc(5), clear_refs "5").
-            guard (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil else { exit(3) }
-            let before = statusBytes("VmRSS")
-            let store = records.withUnsafeBufferPointer { try? CompressedRecords(compressing: $0) }
-            guard let store else { exit(4) }
-            let peak = statusBytes("VmHWM")
-            let output = store.storageStatistics.totalBytes
-            let block = ColumnarOptions.defaultRecordsPerBlock
-            let bound = output + block * (21 + 42) + 2 << 20
-            let grew = peak - before
-            print("peak grew by \(grew) bytes; output \(output), bound \(bound)")
-            exit(grew <= bound ? 0 : 1)
         }
         if let result { print(String(decoding: result.standardOutputContent, as: UTF8.self)) }
     }
@@ -62,30 +78,10 @@ struct CompressionMemoryTests {
         .enabled(if: !sanitizerActive, "skipped under sanitizers: their shadow memory and quarantine move resident bytes"))
     func interleavedPeakIsOutputPlusPositions() async {
         let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
-            let sensors = 8
-            let perSensor = 400_000
-            var records: [sensor_record_t] = []
-            records.reserveCapacity(sensors * perSensor)
-            var steps = [Int64](repeating: 10_000, count: sensors)
-            for i in 0..<perSensor {
-                for sensor in 0..<sensors {
-                    steps[sensor] += Int64((i &* 7_919 &+ sensor) % 201) - 100
-                    records.append(sensor_record_t(
-                        sensor_id: UInt32(sensor), timestamp_ns: 1_700_000_000_000_000_000 + Int64(i) * 1_000_000_000,
-                        value: Double(steps[sensor]) / 100, unit: 1))
-                }
+            let records = readings(grouped: false)
+            exitAfterCheckingPeak(of: records) { output in
+                output + 4 * records.count + ColumnarOptions.defaultRecordsPerBlock * (21 + 42) + 2 << 20
             }
-            guard (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil else { exit(3) }
-            let before = statusBytes("VmRSS")
-            let store = records.withUnsafeBufferPointer { try? CompressedRecords(compressing: $0) }
-            guard let store else { exit(4) }
-            let peak = statusBytes("VmHWM")
-            let output = store.storageStatistics.totalBytes
-            let block = ColumnarOptions.defaultRecordsPerBlock
-            let bound = output + 4 * records.count + block * (21 + 42) + 2 << 20
-            let grew = peak - before
-            print("peak grew by \(grew) bytes; output \(output), positions \(4 * records.count), bound \(bound)")
-            exit(grew <= bound ? 0 : 1)
         }
         if let result { print(String(decoding: result.standardOutputContent, as: UTF8.self)) }
     }
