@@ -2,7 +2,8 @@
 // exactly, in 128 bits, and a decimal value column divides that total by its
 // power of ten once, instead of converting, scaling and adding every value on
 // its own. Below 2^53 in magnitude the total is exact as a double, so a block's
-// sum is then its decimals' exact sum, correctly rounded.
+// sum is then its decimals' exact sum (the numbers its values stand for, not the
+// doubles' own sum), correctly rounded.
 //
 // An integer column's values are summed while they are unpacked: for a delta
 // column, a running value and a running sum per miniblock, two integer adds a

@@ -70,11 +70,14 @@ extension CompressedRecords: RecordBlockStore {
     /// A block of decimal values adds its integers exactly, in 128 bits, and
     /// divides that total by the block's power of ten once; the block's
     /// exceptions (NaN, infinities, values with too many digits) are added to
-    /// it as doubles. Where a block's integers add up to less than 2^53 in
-    /// magnitude, its sum is the exact sum of its values, correctly rounded.
-    /// The result can differ in its last bits from adding the decoded values
-    /// one at a time, as any other order of addition can. A NaN value makes
-    /// the sum NaN.
+    /// it as doubles; a block stored as raw doubles adds them in order. Where
+    /// a block of decimals has no exceptions and its integers add up to less
+    /// than 2^53 in magnitude, its sum is the exact sum of the decimals its
+    /// values stand for, correctly rounded: ten readings of 0.1 sum to 1, not
+    /// to the 0.9999999999999999 the ten doubles add up to one by one. So the
+    /// result can differ in its last bits from adding the decoded values one
+    /// at a time, as any other order of addition can. A NaN value makes the
+    /// sum NaN.
     ///
     /// ```swift
     /// let store = try CompressedRecords(compressing: arena)

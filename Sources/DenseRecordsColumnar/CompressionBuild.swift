@@ -198,7 +198,7 @@ enum CompressionBuild {
 /// on its own. The window is placed to hold the first record's id and, where
 /// it can, the ids below it.
 struct SensorCensus {
-    /// The ids the window covers: 64 KiB of counts, as much again of timestamps.
+    /// The ids the window covers: 32 KiB of counts, as much again of timestamps.
     static let width = 4_096
     let base: UInt32
     let counts: UnsafeMutablePointer<Int>

@@ -103,17 +103,20 @@ func comparisonQueries(sensors: [UInt32]) -> [RecordQuery] {
     }
 
     /// Sensor id pools for ``interleavedSensorIDs(first:pool:)``: the first record's
-    /// id and the ids the others draw from, within, across and around the edges of
-    /// the first pass's census window (4,096 ids placed around the first id),
-    /// including ids near both ends of `UInt32`, where a window must not wrap.
+    /// id and the ids the others draw from. The first pass's census window holds
+    /// 4,096 ids from 2,048 below the first id (from 0 when the first id is
+    /// smaller, never wrapping past `UInt32.max`); pools reach its edges from
+    /// inside (the census groups them) or one id past them (grouping counts on
+    /// its own).
     static let sensorPools: [(UInt32, [UInt32])] = [
-        (5, Array(0...40)),
-        (3_000, [900, 4_000] + Array(stride(from: 900, through: 4_000, by: 97))),
-        (3_000, [950, 5_200] + Array(stride(from: 950, through: 5_200, by: 131))),
-        (70_000, [67_953, 72_048] + Array(stride(from: 67_953, through: 72_048, by: 211))),
-        (.max, Array(UInt32.max - 60 ... UInt32.max)),
-        (.max, Array(UInt32.max - 30 ... UInt32.max) + Array(0...30)),
-        (1, Array(0...30) + Array(UInt32.max - 30 ... UInt32.max)),
+        (5, Array(0...40) + [4_095]),  // inside: the window is 0...4,095
+        (3_000, [952, 5_047] + Array(stride(from: 952, through: 5_047, by: 97))),  // inside, both edges
+        (3_000, [951] + Array(stride(from: 1_000, through: 5_000, by: 131))),  // one below
+        (3_000, [5_048] + Array(stride(from: 1_000, through: 5_000, by: 131))),  // one above
+        (70_000, [67_952, 72_047] + Array(stride(from: 67_952, through: 72_047, by: 211))),  // inside, both edges
+        (.max, Array(UInt32.max - 4_095 ... UInt32.max - 4_000) + Array(UInt32.max - 60 ... UInt32.max)),  // inside, at the top
+        (.max, Array(UInt32.max - 30 ... UInt32.max) + Array(0...30)),  // would wrap: outside
+        (1, Array(0...30) + Array(UInt32.max - 30 ... UInt32.max)),  // outside
     ]
 
     @Test(
@@ -132,6 +135,38 @@ func comparisonQueries(sensors: [UInt32]) -> [RecordQuery] {
         }
         let store = try CompressedRecords(compressing: input, options: ColumnarOptions(recordsPerBlock: 300))
         expectMatchesModel(store, input: input)
+        // The blocks are cut, and encoded, exactly as from the same records already
+        // grouped, which the builder takes one by one: block for block, byte for byte.
+        let grouped = try CompressedRecords(compressing: modelOrder(input), options: ColumnarOptions(recordsPerBlock: 300))
+        #expect(store.blockCount == grouped.blockCount)
+        for block in 0..<min(store.blockCount, grouped.blockCount) {
+            #expect(store.indices(ofBlock: block) == grouped.indices(ofBlock: block), "block \(block)")
+            let same = store.withBlockBytes(block) { a in grouped.withBlockBytes(block) { b in a.elementsEqual(b) } }
+            #expect(same, "block \(block)")
+        }
+    }
+
+    @Test("Interleaved sensors of every count around the cut rule's edges give the blocks grouped input gives")
+    func blockCutsAtTheEdges() throws {
+        // 64 records a block: a block also ends where a new sensor starts once it
+        // holds 4. Sensor counts around 4, 64 and their sums, taking turns.
+        let counts = [4, 3, 1, 5, 4, 60, 4, 64, 63, 65, 3, 128, 4, 1, 68, 4, 2, 2]
+        var remaining = counts
+        var input: [SensorRecord] = []
+        var step = 0
+        while remaining.contains(where: { $0 > 0 }) {
+            for (sensor, left) in remaining.enumerated() where left > 0 {
+                remaining[sensor] -= 1
+                input.append(SensorRecord(sensor_record_t(
+                    sensor_id: UInt32(sensor), timestamp_ns: Int64(step), value: Double(step % 97) / 4, unit: 1)))
+                step += 1
+            }
+        }
+        let options = ColumnarOptions(recordsPerBlock: 64)
+        let store = try CompressedRecords(compressing: input, options: options)
+        let grouped = try CompressedRecords(compressing: modelOrder(input), options: options)
+        expectMatchesModel(store, input: input)
+        #expect((0..<store.blockCount).map(store.indices(ofBlock:)) == (0..<grouped.blockCount).map(grouped.indices(ofBlock:)))
     }
 
     @Test func singleAdversarialRecordsEachRoundTrip() throws {

@@ -96,14 +96,19 @@ struct IntegerColumnModelTests {
             var x = start
             let values: [Int64] = (0..<1_000).map { i in
                 if i > 0 {
-                    // A zigzag delta of exactly `width` bits around a reference step of 1,000.
+                    // A zigzag delta of exactly `width` bits around a reference step of
+                    // 2^40, so a frame of reference would span more than 2^49.
                     let bits = width == 0 ? 0 : generator.next() >> (64 - width) | (1 << (width - 1))
                     let delta = Int64(bitPattern: (bits >> 1) ^ (0 &- (bits & 1)))
-                    x = x &+ 1_000 &+ delta
+                    x = x &+ (1 << 40) &+ delta
                 }
                 return x
             }
-            let (_, decoded, readAt, sum) = roundTrip(values)
+            let (plan, decoded, readAt, sum) = roundTrip(values)
+            // Deltas of up to 48 bits beat a frame of reference spanning 1,000 steps of 2^40 at least.
+            if width <= 48 {
+                #expect(plan.encoding == .delta, "width \(width), start \(start): \(plan.encoding)")
+            }
             #expect(decoded == values, "width \(width), start \(start)")
             #expect(readAt == values, "width \(width), start \(start)")
             #expect(sum == modelSum(values), "width \(width), start \(start)")

@@ -120,6 +120,17 @@ struct ValueSumModelTests {
         #expect(store.sumOfValues() == input.reduce(0) { $0 + $1.value })
     }
 
+    @Test("The documented example: ten readings of 0.1 sum to 1, not to the doubles' 0.9999999999999999")
+    func decimalsSumAsDecimals() throws {
+        let input = (0..<10).map { i in
+            SensorRecord(sensor_record_t(sensor_id: 1, timestamp_ns: Int64(i), value: 0.1, unit: 1))
+        }
+        let store = try CompressedRecords(compressing: input)
+        #expect(store.reader(ofBlock: 0).values.encoding != .plain, "the block holds decimals")
+        #expect(store.sumOfValues() == 1)
+        #expect(input.reduce(0.0) { $0 + $1.value } == 0.9999999999999999)
+    }
+
     @Test("A query's sum over whole blocks takes the store's block sums and matches the packed arena", arguments: [UInt64(101), 102])
     func querySumsUseBlockSums(seed: UInt64) throws {
         let input = randomRecords(count: 12_000, sensors: 4, seed: seed, timeOrdered: true)
