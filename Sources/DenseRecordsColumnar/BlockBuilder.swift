@@ -71,19 +71,18 @@ struct BlockBuilder: ~Copyable {
         if pending == blockSize { try flush() }
     }
 
-    /// Encodes `rows` as one block of their own, in one tight copy into the
-    /// columns rather than ``append(_:)``'s checks per record.
+    /// Encodes `count` records as one block of their own, which `fill` writes
+    /// straight into the block's columns (sensor ids, timestamps, values and
+    /// unit codes, `count` of each), with none of ``append(_:)``'s checks per record.
     ///
-    /// - Precondition: No record is pending, and `rows` holds 1...``blockSize`` records.
-    mutating func appendBlock(_ rows: UnsafeBufferPointer<sensor_record_t>) throws(ColumnarError) {
-        precondition(pending == 0 && !rows.isEmpty && rows.count <= blockSize, "appendBlock needs an empty builder and 1...blockSize rows")
-        for (i, record) in rows.enumerated() {
-            sensorIDs[i] = record.sensor_id
-            timestamps[i] = record.timestamp_ns
-            values[i] = record.value
-            units[i] = record.unit
-        }
-        pending = rows.count
+    /// - Precondition: No record is pending, and `count` is in 1...``blockSize``.
+    mutating func appendBlock(
+        count: Int,
+        _ fill: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<UInt8>) -> Void
+    ) throws(ColumnarError) {
+        precondition(pending == 0 && count >= 1 && count <= blockSize, "appendBlock needs an empty builder and 1...blockSize records")
+        fill(sensorIDs, timestamps, values, units)
+        pending = count
         try flush()
     }
 

@@ -67,14 +67,16 @@ enum CompressionBuild {
             let production = blocks.indices.sorted { order[blocks[$0].lowerBound] < order[blocks[$1].lowerBound] }
             do {
                 defer { order.deallocate() }
-                // Gathered a block at a time through the store's own reads: one call per
-                // block, not a generic subscript call per record.
-                let rows = UnsafeMutablePointer<sensor_record_t>.allocate(capacity: blockSize)
-                defer { rows.deallocate() }
+                // Gathered a block at a time through the store's own reads, straight
+                // into the builder's columns: one call per block, not a generic
+                // subscript call per record, and no rows in between.
                 for block in production {
                     let range = blocks[block]
-                    records.copyRecords(atOffsets: UnsafeBufferPointer(rebasing: order[range]), to: rows)
-                    try builder.appendBlock(UnsafeBufferPointer(start: rows, count: range.count))
+                    try builder.appendBlock(count: range.count) { sensorIDs, timestamps, values, units in
+                        records.copyColumns(
+                            atOffsets: UnsafeBufferPointer(rebasing: order[range]), sensorIDs: sensorIDs,
+                            timestamps: timestamps, values: values, units: units)
+                    }
                 }
             }
             // The positions are freed first: the copy holds the output twice, briefly.

@@ -34,20 +34,26 @@ public protocol ChunkedRecords: RandomAccessCollection where Element == SensorRe
     ///   one checksum of the block the first time, O(1) after.
     func verifyChunk(_ chunk: Int) throws
 
-    /// Copies the records at `offsets`, in that order, to `destination`.
+    /// Copies the fields of the records at `offsets`, in that order, into four
+    /// columns: element `k` of each column comes from record `offsets[k]`.
     ///
-    /// A gather: many reads at scattered positions in one call, for code
-    /// that reorders a store, such as the columnar build, which groups records
-    /// per sensor. The default reads each record through the subscript; it is
-    /// inlinable, so each store's conformance gets it specialized to its own
-    /// subscript, not a generic call per record.
+    /// A gather: many reads at scattered positions in one call, for code that
+    /// reorders a store into columns, such as the columnar build, which groups
+    /// records per sensor. The default reads each record through the
+    /// subscript; it is inlinable, so each store's conformance gets it
+    /// specialized to its own subscript, not a generic call per record.
     ///
     /// - Parameters:
     ///   - offsets: Positions counted from `startIndex`, each less than
     ///     `count`; any other traps.
-    ///   - destination: Room for `offsets.count` records.
+    ///   - sensorIDs: Room for `offsets.count` sensor ids.
+    ///   - timestamps: Room for `offsets.count` timestamps.
+    ///   - values: Room for `offsets.count` values.
+    ///   - units: Room for `offsets.count` unit codes.
     /// - Complexity: O(*k*) for *k* offsets.
-    func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>)
+    func copyColumns(
+        atOffsets offsets: UnsafeBufferPointer<UInt32>, sensorIDs: UnsafeMutablePointer<UInt32>,
+        timestamps: UnsafeMutablePointer<Int64>, values: UnsafeMutablePointer<Double>, units: UnsafeMutablePointer<UInt8>)
 
     /// The sum of every record's `value`.
     ///
@@ -67,17 +73,29 @@ extension ChunkedRecords {
     /// - Parameter chunk: A chunk index.
     public func verifyChunk(_ chunk: Int) throws {}
 
-    /// Copies the records at `offsets`, in that order, to `destination`, reading
-    /// each through the subscript.
+    /// Copies the fields of the records at `offsets`, in that order, into four
+    /// columns, reading each record through the subscript.
     ///
     /// - Parameters:
     ///   - offsets: Positions counted from `startIndex`, each less than `count`; any other traps.
-    ///   - destination: Room for `offsets.count` records.
+    ///   - sensorIDs: Room for `offsets.count` sensor ids.
+    ///   - timestamps: Room for `offsets.count` timestamps.
+    ///   - values: Room for `offsets.count` values.
+    ///   - units: Room for `offsets.count` unit codes.
     /// - Complexity: O(*k*) subscript reads for *k* offsets.
     @inlinable
-    public func copyRecords(atOffsets offsets: UnsafeBufferPointer<UInt32>, to destination: UnsafeMutablePointer<sensor_record_t>) {
+    public func copyColumns(
+        atOffsets offsets: UnsafeBufferPointer<UInt32>, sensorIDs: UnsafeMutablePointer<UInt32>,
+        timestamps: UnsafeMutablePointer<Int64>, values: UnsafeMutablePointer<Double>, units: UnsafeMutablePointer<UInt8>
+    ) {
         let base = startIndex
-        for k in offsets.indices { destination[k] = self[base + Int(offsets[k])].raw }
+        for k in offsets.indices {
+            let record = self[base + Int(offsets[k])].raw
+            sensorIDs[k] = record.sensor_id
+            timestamps[k] = record.timestamp_ns
+            values[k] = record.value
+            units[k] = record.unit
+        }
     }
 }
 

@@ -6,17 +6,26 @@ import DenseRecordsTestSupport
 import Foundation
 import Testing
 
-/// What `copyRecords(atOffsets:to:)` gives for `offsets`, and what the subscript gives.
+/// What `copyColumns(atOffsets:sensorIDs:timestamps:values:units:)` gives for
+/// `offsets`, put back together as records, and what the subscript gives.
 private func gathered(_ store: some ChunkedRecords, _ offsets: [UInt32]) -> (copied: [SensorRecord], model: [SensorRecord]) {
-    let destination = UnsafeMutablePointer<sensor_record_t>.allocate(capacity: max(offsets.count, 1))
-    defer { destination.deallocate() }
-    offsets.withUnsafeBufferPointer { store.copyRecords(atOffsets: $0, to: destination) }
-    let copied = (0..<offsets.count).map { SensorRecord(destination[$0]) }
+    let count = max(offsets.count, 1)
+    var sensorIDs = [UInt32](repeating: 0, count: count)
+    var timestamps = [Int64](repeating: 0, count: count)
+    var values = [Double](repeating: 0, count: count)
+    var units = [UInt8](repeating: 0, count: count)
+    offsets.withUnsafeBufferPointer { offsets in
+        store.copyColumns(
+            atOffsets: offsets, sensorIDs: &sensorIDs, timestamps: &timestamps, values: &values, units: &units)
+    }
+    let copied = (0..<offsets.count).map {
+        SensorRecord(sensor_record_t(sensor_id: sensorIDs[$0], timestamp_ns: timestamps[$0], value: values[$0], unit: units[$0]))
+    }
     let model = offsets.map { store[store.index(store.startIndex, offsetBy: Int($0))] }
     return (copied, model)
 }
 
-@Suite("copyRecords(atOffsets:to:) against the subscript, for every store")
+@Suite("copyColumns(atOffsets:...) against the subscript, for every store")
 struct GatherTests {
     @Test("Arena, sealed records, live view, packed and compressed snapshots, compressed store")
     func everyStoreGathersWhatItsSubscriptReads() throws {
