@@ -53,9 +53,10 @@ private func exitAfterCheckingPeak(of records: [sensor_record_t], allowance: (_ 
 struct CompressionMemoryTests {
     /// The bound: at most one block beyond input plus output. Grouped input
     /// (sensor, then time, as a sorted seal gives) needs no grouping index, so the
-    /// build's peak above the input is the output, one block of decoded columns and
-    /// one block of rows. The allowance covers the allocator's and the runtime's own
-    /// growth in a fresh child process.
+    /// build's peak above the input is the output and one block of decoded columns
+    /// (39 bytes a record). The allowance, 63 bytes a record of one block and 2 MiB,
+    /// covers that and the allocator's and the runtime's own growth in a fresh
+    /// child process.
     @Test(
         "Compressing grouped input holds at most the output and one block beyond the input",
         .enabled(if: !sanitizerActive, "skipped under sanitizers: their shadow memory and quarantine move resident bytes"))
