@@ -99,7 +99,8 @@ struct BlockBuilder: ~Copyable {
             planning: UnsafeBufferPointer(start: timestamps, count: n), scratch: scratch,
             range: zone.minTimestamp...zone.maxTimestamp)
         let timestampBytes = timestampPlan.byteCount
-        let unitPlan = UnitColumnPlan(planning: UnsafeBufferPointer(start: units, count: n))
+        let unitPlan = UnitColumnPlan(
+            planning: UnsafeBufferPointer(start: units, count: n), codeRange: zone.minUnitCode...zone.maxUnitCode)
         let unitBytes = unitPlan.byteCount
         // The timestamp plan's scratch is written before the value plan reuses it.
         let header = BlockLayout.headerBytes
@@ -156,7 +157,8 @@ struct BlockBuilder: ~Copyable {
         var zone = ZoneMap()
         zone.recordCount = n
         // Out of order anywhere: a pair whose sensor decreases, or whose sensor
-        // stays and whose time decreases. Without a branch per record.
+        // stays and whose time decreases. One pass to the end, without stopping
+        // at the first such pair.
         var disorder = false
         for i in 1..<Swift.max(n, 1) {
             let (s0, s1) = (sensorIDs[i &- 1], sensorIDs[i])

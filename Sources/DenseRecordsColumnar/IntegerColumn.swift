@@ -32,17 +32,9 @@ enum IntegerEncoding: UInt8 {
     case delta = 2
 }
 
-/// Packs and unpacks values at absolute bit offsets of a stream (see BitPacking.swift).
+/// Unpacks values at absolute bit offsets of a stream (see BitPacking.swift);
+/// writers append with ``BitStreamWriter``.
 enum Bits {
-    @inline(__always)
-    static func store(_ value: UInt64, at bit: Int, width: Int, in base: UnsafeMutableRawPointer) {
-        guard width != 0 else { return }
-        let words = base.assumingMemoryBound(to: UInt64.self)
-        let shift = UInt64(bit & 63)
-        words[bit >> 6] |= value << shift
-        if shift != 0, Int(shift) &+ width > 64 { words[(bit >> 6) &+ 1] |= value >> (64 &- shift) }
-    }
-
     @inline(__always)
     static func load(at bit: Int, width: Int, mask: UInt64, from base: UnsafeRawPointer) -> UInt64 {
         if width <= 56 {
@@ -275,24 +267,21 @@ struct IntegerColumnPlan {
                 var over: UInt64 = 0
                 for j in start..<end { over |= scratch[j] & ~mask }
                 if over == 0 {
-                    if w > 0 {
-                        for j in start..<end { writer.append(scratch[j], width: w) }
-                        for _ in end..<(start + Self.miniblockSize) { writer.append(0, width: w) }
-                    }
-                    continue
-                }
-                for j in start..<end {
-                    let z = scratch[j]
-                    if z & ~mask != 0 {
-                        positions.storeBytes(of: UInt16(j - 1), toByteOffset: 2 * e, as: UInt16.self)
-                        deltas.storeBytes(of: values[j] &- values[j - 1], toByteOffset: 8 * e, as: Int64.self)
-                        e += 1
-                        writer.append(0, width: w)
-                    } else {
-                        writer.append(z, width: w)
+                    if w > 0 { for j in start..<end { writer.append(scratch[j], width: w) } }
+                } else {
+                    for j in start..<end {
+                        let z = scratch[j]
+                        if z & ~mask != 0 {
+                            positions.storeBytes(of: UInt16(j - 1), toByteOffset: 2 * e, as: UInt16.self)
+                            deltas.storeBytes(of: values[j] &- values[j - 1], toByteOffset: 8 * e, as: Int64.self)
+                            e += 1
+                            writer.append(0, width: w)
+                        } else {
+                            writer.append(z, width: w)
+                        }
                     }
                 }
-                for _ in end..<(start + Self.miniblockSize) { writer.append(0, width: w) }
+                if w > 0 { for _ in end..<(start + Self.miniblockSize) { writer.append(0, width: w) } }
             }
             writer.finish()
         }

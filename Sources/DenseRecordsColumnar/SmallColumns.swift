@@ -125,19 +125,17 @@ struct UnitColumnPlan {
         }
     }
 
-    init(planning units: UnsafeBufferPointer<UInt8>) {
+    /// Chooses the encoding of `units`, whose smallest and largest code are
+    /// `codeRange` (a zone map has them): one code throughout, the common block,
+    /// is one run without a pass over the units.
+    init(planning units: UnsafeBufferPointer<UInt8>, codeRange range: ClosedRange<UInt8>) {
         count = units.count
-        // One unit throughout, the common block: one run, found by a loop of compares.
-        if let first = units.first {
-            var differs = false
-            for unit in units { differs = differs || unit != first }
-            if !differs {
-                runs = 1
-                codes = [first]
-                width = 0
-                encoding = .runs
-                return
-            }
+        if !units.isEmpty, range.lowerBound == range.upperBound {
+            runs = 1
+            codes = [range.lowerBound]
+            width = 0
+            encoding = .runs
+            return
         }
         var present = [Bool](repeating: false, count: 256)
         var runs = 0

@@ -83,17 +83,28 @@ struct ValueColumnPlan {
     /// target is. Larger magnitudes (and NaN) take `rounded(_:)`.
     @inline(__always)
     static func roundedToEven(_ x: Double) -> Double {
-        let magic = 6_755_399_441_055_744.0  // 1.5 × 2^52
-        return x.magnitude < 2_251_799_813_685_248.0 ? (x + magic) - magic : x.rounded(.toNearestOrEven)  // 2^51
+        x.magnitude < magicRoundingLimit ? (x + roundingMagic) - roundingMagic : x.rounded(.toNearestOrEven)
+    }
+
+    /// 1.5 × 2^52: added and subtracted, it rounds to an integer (see ``roundedToEven(_:)``).
+    static let roundingMagic = 6_755_399_441_055_744.0
+    /// 2^51: below it in magnitude, ``roundingMagic`` rounds exactly.
+    static let magicRoundingLimit = 2_251_799_813_685_248.0
+
+    /// The integer nearest `value` × 10^`e` (`power` being 10^|e|), when it
+    /// is below 2^53 in magnitude (not for NaN): the only integer `value` can
+    /// encode to at that exponent, before checking that it decodes back.
+    @inline(__always)
+    static func candidateInteger(_ value: Double, exponent e: Int, power: Double) -> Int64? {
+        let scaled = roundedToEven(e >= 0 ? value * power : value / power)
+        return scaled.magnitude < integerLimit ? Int64(scaled) : nil
     }
 
     /// The integer `value` encodes to at exponent `e` (whose power of ten is
     /// `power`), if it round-trips bit for bit.
     @inline(__always)
     static func decimalInteger(_ value: Double, exponent e: Int, power: Double) -> Int64? {
-        let scaled = roundedToEven(e >= 0 ? value * power : value / power)
-        guard scaled.magnitude < integerLimit else { return nil }  // NaN fails too
-        let n = Int64(scaled)
+        guard let n = candidateInteger(value, exponent: e, power: power) else { return nil }
         return decoded(n, exponent: e, power: power).bitPattern == value.bitPattern ? n : nil
     }
 
@@ -212,8 +223,8 @@ struct ValueColumnPlan {
         var flagged = 0
         @inline(__always) func quick(_ i: Int, _ x: Double, _ decode: (Int64) -> Double) {
             let value = values[i]
-            let small = x.magnitude < 2_251_799_813_685_248.0  // 2^51; false for NaN
-            let m = Int64(small ? (x + 6_755_399_441_055_744.0) - 6_755_399_441_055_744.0 : 0)
+            let small = x.magnitude < magicRoundingLimit  // false for NaN
+            let m = Int64(small ? (x + roundingMagic) - roundingMagic : 0)
             integers[i] = m
             let holds = small && decode(m).bitPattern == value.bitPattern
             exceptionPositions[flagged] = UInt16(truncatingIfNeeded: i)
@@ -233,18 +244,14 @@ struct ValueColumnPlan {
         for f in 0..<flagged {
             let i = Int(exceptionPositions[f])
             let value = values[i]
-            let scaled = roundedToEven(e >= 0 ? value * power : value / power)
             var good: Int64?
-            if scaled.magnitude < integerLimit {  // NaN fails too
-                let m = Int64(scaled)
-                if kind == .scaledDecimal {
-                    if scaledDecoded(m, upscale: upscale).bitPattern == value.bitPattern {
-                        good = m
-                    } else if decoded(m, exponent: e, power: power).bitPattern == value.bitPattern {
-                        return nil
-                    }
-                } else if decoded(m, exponent: e, power: power).bitPattern == value.bitPattern {
+            if kind != .scaledDecimal {
+                good = decimalInteger(value, exponent: e, power: power)
+            } else if let m = candidateInteger(value, exponent: e, power: power) {
+                if scaledDecoded(m, upscale: upscale).bitPattern == value.bitPattern {
                     good = m
+                } else if decoded(m, exponent: e, power: power).bitPattern == value.bitPattern {
+                    return nil
                 }
             }
             if let good {
